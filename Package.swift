@@ -1,0 +1,38 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "candor",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "candor", targets: ["candor"]),
+        .library(name: "CandorCore", targets: ["CandorCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // The C library, found through pkg-config (Debian: libpcre2-dev).
+        .systemLibrary(
+            name: "CPCRE2",
+            pkgConfig: "libpcre2-8",
+            providers: [.apt(["libpcre2-dev"]), .brew(["pcre2"])]
+        ),
+        // The only Swift module that touches PCRE2.
+        .target(name: "CandorPCRE", dependencies: ["CPCRE2"]),
+        // The engine: rules, inputs, auditing and reports. Embeddable.
+        .target(
+            name: "CandorCore",
+            dependencies: ["CandorPCRE", .product(name: "Yams", package: "Yams")]
+        ),
+        // The command-line tool: a thin layer over CandorCore.
+        .executableTarget(
+            name: "candor",
+            dependencies: ["CandorCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(name: "CandorPCRETests", dependencies: ["CandorPCRE"]),
+        .testTarget(name: "CandorCoreTests", dependencies: ["CandorCore"]),
+        .testTarget(name: "CandorCLITests", dependencies: ["candor"]),
+    ]
+)

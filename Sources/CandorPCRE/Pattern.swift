@@ -1,0 +1,174 @@
+import CPCRE2
+
+/// Per-pattern compile options. UTF, UCP and invalid-UTF tolerance are always on.
+public struct PatternOptions: OptionSet, Sendable, Hashable {
+    public let rawValue: UInt32
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
+
+    public static let caseInsensitive = PatternOptions(rawValue: PCRE2_CASELESS)
+    public static let multiline = PatternOptions(rawValue: PCRE2_MULTILINE)
+    public static let dotMatchesNewlines = PatternOptions(rawValue: PCRE2_DOTALL)
+    public static let extended = PatternOptions(rawValue: PCRE2_EXTENDED)
+}
+
+/// A pattern PCRE2 refused to compile. `offset` is a UTF-8 byte offset into the pattern.
+public struct PatternCompileError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let message: String
+    public let offset: Int
+    public var description: String { "\(message) at pattern offset \(offset)" }
+}
+
+/// A match that PCRE2 gave up on: a resource limit was hit or the library failed.
+public enum MatchFailure: Error, Sendable, Equatable, CustomStringConvertible {
+    case matchLimitExceeded
+    case depthLimitExceeded
+    case heapLimitExceeded
+    case jitStackExhausted
+    case library(code: Int32, message: String)
+
+    public var description: String {
+        switch self {
+        case .matchLimitExceeded: return "match limit exceeded (the pattern backtracks catastrophically on this input)"
+        case .depthLimitExceeded: return "backtracking depth limit exceeded"
+        case .heapLimitExceeded: return "backtracking heap limit exceeded"
+        case .jitStackExhausted: return "JIT stack exhausted"
+        case let .library(code, message): return "PCRE2 error \(code): \(message)"
+        }
+    }
+}
+
+/// Bounds on the work a single match attempt may do, so a pathological pattern
+/// turns into a `MatchFailure` instead of a hang.
+public struct MatchLimits: Sendable, Equatable {
+    public var matchLimit: UInt32
+    public var depthLimit: UInt32
+    public var heapLimitKiB: UInt32
+    public static let standard = MatchLimits(matchLimit: 1_000_000, depthLimit: 10_000, heapLimitKiB: 20_000)
+
+    public init(matchLimit: UInt32, depthLimit: UInt32, heapLimitKiB: UInt32) {
+        self.matchLimit = matchLimit
+        self.depthLimit = depthLimit
+        self.heapLimitKiB = heapLimitKiB
+    }
+}
+
+/// A compiled PCRE2 pattern. Immutable after compilation, so one instance is
+/// shared by every thread; each thread brings its own `MatchScratch`.
+public final class Pattern: @unchecked Sendable {
+    public let source: String
+    public let options: PatternOptions
+    /// Whether PCRE2's JIT compiled this pattern (it is absent on some builds).
+    public let isJITCompiled: Bool
+    private let code: OpaquePointer
+
+    public init(_ source: String, options: PatternOptions = []) throws(PatternCompileError) {
+        let flags = options.rawValue | PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF | PCRE2_NEVER_BACKSLASH_C
+        var errorCode: Int32 = 0
+        var errorOffset: Int = 0
+        let utf8 = Array(source.utf8)
+        let compiled = utf8.withUnsafeBufferPointer { buffer in
+            pcre2_compile_8(buffer.baseAddress ?? Pattern.emptyInput, buffer.count, flags, &errorCode, &errorOffset, nil)
+        }
+        guard let compiled else {
+            throw PatternCompileError(message: Pattern.errorMessage(errorCode), offset: errorOffset)
+        }
+        self.source = source
+        self.options = options
+        self.code = compiled
+        self.isJITCompiled = pcre2_jit_compile_8(compiled, PCRE2_JIT_COMPLETE) == 0
+    }
+
+    deinit { pcre2_code_free_8(code) }
+
+    /// The first match at or after `start`, as a UTF-8 byte range.
+    public func firstMatch(in text: UnsafeBufferPointer<UInt8>, from start: Int = 0,
+                           scratch: MatchScratch) throws(MatchFailure) -> Range<Int>? {
+        try match(in: text, from: start, flags: 0, scratch: scratch)
+    }
+
+    /// Every non-overlapping match, left to right. An empty match is reported once
+    /// and the search then resumes without allowing another empty match at the same place.
+    public func allMatches(in text: UnsafeBufferPointer<UInt8>,
+                           scratch: MatchScratch) throws(MatchFailure) -> [Range<Int>] {
+        var found: [Range<Int>] = []
+        var start = 0
+        var flags: UInt32 = 0
+        while start <= text.count, let range = try match(in: text, from: start, flags: flags, scratch: scratch) {
+            found.append(range)
+            start = range.upperBound
+            flags = range.isEmpty ? PCRE2_NOTEMPTY_ATSTART : 0
+        }
+        return found
+    }
+
+    /// Convenience for callers holding a byte array.
+    public func allMatches(in bytes: [UInt8], scratch: MatchScratch) throws(MatchFailure) -> [Range<Int>] {
+        try bytes.withUnsafeBufferPointer { buffer throws(MatchFailure) in try allMatches(in: buffer, scratch: scratch) }
+    }
+
+    private func match(in text: UnsafeBufferPointer<UInt8>, from start: Int, flags: UInt32,
+                       scratch: MatchScratch) throws(MatchFailure) -> Range<Int>? {
+        let subject = text.baseAddress ?? Pattern.emptyInput
+        let rc = pcre2_match_8(code, subject, text.count, start, flags, scratch.matchData, scratch.context)
+        if rc == PCRE2_ERROR_NOMATCH { return nil }
+        if rc < 0 { throw Pattern.failure(rc) }
+        // rc == 0 means the ovector was too small for every group; pair 0 is still set.
+        let ovector = pcre2_get_ovector_pointer_8(scratch.matchData)!
+        return ovector[0]..<ovector[1]
+    }
+
+    private static func failure(_ rc: Int32) -> MatchFailure {
+        switch rc {
+        case PCRE2_ERROR_MATCHLIMIT: return .matchLimitExceeded
+        case PCRE2_ERROR_DEPTHLIMIT: return .depthLimitExceeded
+        case PCRE2_ERROR_HEAPLIMIT: return .heapLimitExceeded
+        case PCRE2_ERROR_JIT_STACKLIMIT: return .jitStackExhausted
+        default: return .library(code: rc, message: errorMessage(rc))
+        }
+    }
+
+    static func errorMessage(_ code: Int32) -> String {
+        var buffer = [UInt8](repeating: 0, count: 256)
+        let length = pcre2_get_error_message_8(code, &buffer, buffer.count)
+        return length > 0 ? String(decoding: buffer[0..<Int(length)], as: UTF8.self) : "unknown PCRE2 error \(code)"
+    }
+
+    /// PCRE2 wants a non-null subject even when it is empty.
+    private nonisolated(unsafe) static let emptyInput: UnsafePointer<UInt8> = {
+        let pointer = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
+        pointer.initialize(to: 0)
+        return UnsafePointer(pointer)
+    }()
+
+    /// Whether this PCRE2 build has a JIT compiler.
+    public static var jitAvailable: Bool {
+        var value: UInt32 = 0
+        return pcre2_config_8(UInt32(PCRE2_CONFIG_JIT), &value) >= 0 && value == 1
+    }
+}
+
+/// Per-thread match state: PCRE2 match data, a match context carrying the limits,
+/// and a JIT stack. Never share one between threads.
+public final class MatchScratch {
+    let matchData: OpaquePointer
+    let context: OpaquePointer
+    private let jitStack: OpaquePointer?
+    public let limits: MatchLimits
+
+    public init(limits: MatchLimits = .standard) {
+        self.limits = limits
+        matchData = pcre2_match_data_create_8(16, nil)!
+        context = pcre2_match_context_create_8(nil)!
+        pcre2_set_match_limit_8(context, limits.matchLimit)
+        pcre2_set_depth_limit_8(context, limits.depthLimit)
+        pcre2_set_heap_limit_8(context, limits.heapLimitKiB)
+        jitStack = pcre2_jit_stack_create_8(32 * 1024, 1024 * 1024, nil)
+        if let jitStack { pcre2_jit_stack_assign_8(context, nil, UnsafeMutableRawPointer(jitStack)) }
+    }
+
+    deinit {
+        if let jitStack { pcre2_jit_stack_free_8(jitStack) }
+        pcre2_match_context_free_8(context)
+        pcre2_match_data_free_8(matchData)
+    }
+}
