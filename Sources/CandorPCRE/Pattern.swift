@@ -80,23 +80,25 @@ public final class Pattern: @unchecked Sendable {
 
     deinit { pcre2_code_free_8(code) }
 
-    /// The first match at or after `start`, as a UTF-8 byte range.
-    public func firstMatch(in text: UnsafeBufferPointer<UInt8>, from start: Int = 0,
-                           scratch: MatchScratch) throws(MatchFailure) -> Range<Int>? {
-        try match(in: text, from: start, flags: 0, scratch: scratch)
-    }
-
     /// Every non-overlapping match, left to right. An empty match is reported once
     /// and the search then resumes without allowing another empty match at the same place.
     public func allMatches(in text: UnsafeBufferPointer<UInt8>,
                            scratch: MatchScratch) throws(MatchFailure) -> [Range<Int>] {
-        var found: [Range<Int>] = []
+        try allMatchGroups(in: text, scratch: scratch).map { $0[0]! }
+    }
+
+    /// Like `allMatches`, with the span of every capture group (index 0 is the
+    /// whole match; a group that did not take part is nil). At most 15 groups.
+    public func allMatchGroups(in text: UnsafeBufferPointer<UInt8>,
+                               scratch: MatchScratch) throws(MatchFailure) -> [[Range<Int>?]] {
+        var found: [[Range<Int>?]] = []
         var start = 0
         var flags: UInt32 = 0
-        while start <= text.count, let range = try match(in: text, from: start, flags: flags, scratch: scratch) {
-            found.append(range)
-            start = range.upperBound
-            flags = range.isEmpty ? PCRE2_NOTEMPTY_ATSTART : 0
+        while start <= text.count, let groups = try match(in: text, from: start, flags: flags, scratch: scratch) {
+            found.append(groups)
+            let whole = groups[0]!
+            start = whole.upperBound
+            flags = whole.isEmpty ? PCRE2_NOTEMPTY_ATSTART : 0
         }
         return found
     }
@@ -106,16 +108,29 @@ public final class Pattern: @unchecked Sendable {
         try bytes.withUnsafeBufferPointer { buffer throws(MatchFailure) in try allMatches(in: buffer, scratch: scratch) }
     }
 
+    /// The first match at or after `start`, as a UTF-8 byte range.
+    public func firstMatch(in text: UnsafeBufferPointer<UInt8>, from start: Int = 0,
+                           scratch: MatchScratch) throws(MatchFailure) -> Range<Int>? {
+        try match(in: text, from: start, flags: 0, scratch: scratch)?[0]
+    }
+
     private func match(in text: UnsafeBufferPointer<UInt8>, from start: Int, flags: UInt32,
-                       scratch: MatchScratch) throws(MatchFailure) -> Range<Int>? {
+                       scratch: MatchScratch) throws(MatchFailure) -> [Range<Int>?]? {
         let subject = text.baseAddress ?? Pattern.emptyInput
         let rc = pcre2_match_8(code, subject, text.count, start, flags, scratch.matchData, scratch.context)
         if rc == PCRE2_ERROR_NOMATCH { return nil }
         if rc < 0 { throw Pattern.failure(rc) }
-        // rc == 0 means the ovector was too small for every group; pair 0 is still set.
+        // rc == 0 means the ovector was too small for every group; the pairs it has are set.
         let ovector = pcre2_get_ovector_pointer_8(scratch.matchData)!
-        return ovector[0]..<ovector[1]
+        let pairs = rc == 0 ? Int(pcre2_get_ovector_count_8(scratch.matchData)) : Int(rc)
+        return (0..<pairs).map { index in
+            let lower = ovector[2 * index], upper = ovector[2 * index + 1]
+            return lower == Pattern.unset ? nil : lower..<upper
+        }
     }
+
+    /// PCRE2_UNSET: size_t's maximum, which Swift sees as a negative Int.
+    private static let unset = Int(bitPattern: UInt.max)
 
     private static func failure(_ rc: Int32) -> MatchFailure {
         switch rc {

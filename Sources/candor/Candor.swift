@@ -1,7 +1,38 @@
 import ArgumentParser
 import CandorCore
+import Foundation
 
 @main
 struct Candor: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Audit posts for undisclosed commercial relationships.", version: CandorVersion.current)
+    static let configuration = CommandConfiguration(
+        abstract: "Audit posts for undisclosed commercial relationships.",
+        version: CandorVersion.current,
+        subcommands: [Audit.self, Rules.self],
+        defaultSubcommand: Audit.self)
 }
+
+/// `--rules DIR`, shared by every command that loads rules.
+struct RuleOptions: ParsableArguments {
+    @Option(name: .customLong("rules"), help: ArgumentHelp("An extra rule folder, loaded after the built-in rules (repeatable).", valueName: "dir"))
+    var extraDirectories: [String] = []
+
+    func load() throws -> RuleSet {
+        guard let builtIn = RuleSet.defaultDirectory() else {
+            throw CleanExit.message("candor: error: cannot find the built-in rules; set CANDOR_RULES to the Rules folder")
+        }
+        do {
+            return try RuleSet.load(directories: [builtIn] + extraDirectories)
+        } catch {
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            throw ExitCode(CandorCore.ExitCode.failure)
+        }
+    }
+}
+
+func writeOut(_ text: String) { FileHandle.standardOutput.write(Data(text.utf8)) }
+func writeErr(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }
+
+extension Severity: ExpressibleByArgument {}
+extension Platform: ExpressibleByArgument {}
+extension OutputFormat: ExpressibleByArgument {}
+extension InputFormat: ExpressibleByArgument {}

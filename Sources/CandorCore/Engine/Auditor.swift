@@ -1,0 +1,255 @@
+import CandorPCRE
+
+/// One post to audit. `text` holds the raw bytes, which need not be valid UTF-8.
+public struct Post: Sendable {
+    public var path: String
+    public var record: Int?
+    public var id: String?
+    public var text: SourceText
+    public var platform: Platform?
+    public var market: String?
+    public var declared: [Category]
+
+    public init(path: String, record: Int? = nil, id: String? = nil, text: SourceText,
+                platform: Platform? = nil, market: String? = nil, declared: [Category] = []) {
+        self.path = path
+        self.record = record
+        self.id = id
+        self.text = text
+        self.platform = platform
+        self.market = market
+        self.declared = declared
+    }
+}
+
+/// What the caller decides for every post.
+public struct AuditOptions: Sendable {
+    /// Jurisdictions to judge every post under. Empty: the post's `market`, or
+    /// else the jurisdictions whose language is the post's language.
+    public var jurisdictions: [String]
+    /// Overrides the post's own platform.
+    public var platform: Platform?
+    /// Used when neither the option nor the post names a platform.
+    public var defaultPlatform: Platform
+    /// The language assumed when a post's language cannot be told.
+    public var fallbackLanguage: String
+
+    public init(jurisdictions: [String] = [], platform: Platform? = nil,
+                defaultPlatform: Platform = .instagram, fallbackLanguage: String = "en") {
+        self.jurisdictions = jurisdictions
+        self.platform = platform
+        self.defaultPlatform = defaultPlatform
+        self.fallbackLanguage = fallbackLanguage
+    }
+}
+
+/// The audit engine: finds relationship signals and disclosure labels, then
+/// judges each relationship under each active jurisdiction. Stateless and
+/// shared across threads; each thread passes its own `MatchScratch`.
+public struct Auditor: Sendable {
+    public let rules: RuleSet
+    private let linkExtractor = LinkExtractor()
+    private let detector: LanguageDetector
+
+    public init(rules: RuleSet) {
+        self.rules = rules
+        detector = LanguageDetector(profiles: rules.languages)
+    }
+
+    private struct Hit<Rule> {
+        let rule: Rule
+        let span: Range<Int>
+    }
+
+    public func audit(_ post: Post, options: AuditOptions, scratch: MatchScratch) -> PostReport {
+        let text = post.text
+        let postString = text.string
+        let links = linkExtractor.links(in: text, scratch: scratch)
+        let language = detector.detect(postString)
+        let platform = options.platform ?? post.platform ?? options.defaultPlatform
+        var diagnostics: [String] = []
+        let jurisdictionIDs = activeJurisdictions(post: post, language: language, options: options, diagnostics: &diagnostics)
+
+        // Keyword prefilter: a rule with keywords runs only if one occurs in the
+        // post or its decoded URLs.
+        let haystack = (postString + "\n" + links.map { "\($0.url.host)\($0.url.path)?\($0.url.query)" }.joined(separator: "\n")).lowercased()
+        func mayMatch(_ keywords: [String]) -> Bool { keywords.isEmpty || keywords.contains { haystack.contains($0) } }
+        func failed(_ ruleID: String, _ failure: MatchFailure) {
+            diagnostics.append("rule '\(ruleID)' gave up on \(describe(post)): \(failure)")
+        }
+        let signalHits = rules.signals.filter { mayMatch($0.keywords) }.flatMap { rule in
+            signalSpans(rule, in: text, links: links, scratch: scratch, onFailure: failed).map { Hit(rule: rule, span: $0) }
+        }.sorted { $0.span.lowerBound < $1.span.lowerBound }
+        let labelHits = rules.disclosures.filter { mayMatch($0.keywords) }.flatMap { rule in
+            Auditor.spans(of: rule.pattern, in: text, range: 0..<text.bytes.count, scratch: scratch) { failed(rule.id, $0) }
+                .map { Hit(rule: rule, span: $0) }
+        }.sorted { $0.span.lowerBound < $1.span.lowerBound }
+
+        let layout = PostLayout(text: text, platform: platform)
+        let firstAffiliateLink = signalHits.first { hit in
+            if case .url = hit.rule.matcher { return hit.rule.category == .affiliate } else { return false }
+        }?.span.lowerBound
+        let policies = jurisdictionIDs.compactMap(rules.jurisdiction)
+        let placements = labelHits.map { layout.placement(of: $0.span, firstAffiliateLink: firstAffiliateLink) }
+
+        func span(_ range: Range<Int>) -> Span {
+            let position = text.position(of: range.lowerBound)
+            return Span(line: position.line, column: position.column, byteOffset: range.lowerBound, length: range.count)
+        }
+
+        let categories = Set(signalHits.map(\.rule.category)).union(post.declared).sorted()
+        var relationships: [Relationship] = []
+        var findings: [Finding] = []
+        var acceptedBy = [Set<String>](repeating: [], count: labelHits.count)
+
+        for category in categories {
+            let evidence = signalHits.filter { $0.rule.category == category }
+            let declared = post.declared.contains(category)
+            let relationshipSeverity = declared ? .error : evidence.map(\.rule.severity).max() ?? .error
+            var verdicts: [String: String] = [:]
+            for policy in policies {
+                // Judge every label that covers this category, then keep the best outcome.
+                var outcomes: [(kind: FindingKind?, hit: Int, reason: String)] = []
+                for (index, hit) in labelHits.enumerated() where hit.rule.covers.contains(category) {
+                    let label = hit.rule
+                    if policy.accepts[label.id]?.contains(category) == true {
+                        let (placement, hashtagsBefore) = placements[index]
+                        if policy.placement.beforeFold, placement.beforeFold == false {
+                            outcomes.append((.hidden, index, "it sits after the \(platform.displayName) fold, so readers only see it after tapping “more”"))
+                        } else if let limit = policy.placement.hashtagsBeforeLabel, placement.inTrailingHashtags, hashtagsBefore >= limit {
+                            outcomes.append((.hidden, index, "it is buried in the trailing hashtags, after \(hashtagsBefore) other hashtags"))
+                        } else if policy.placement.beforeFirstAffiliateLink, platform.isLongForm, placement.beforeFirstAffiliateLink == false {
+                            outcomes.append((.hidden, index, "it comes after the first affiliate link"))
+                        } else {
+                            outcomes.append((nil, index, ""))
+                            acceptedBy[index].insert(policy.id)
+                        }
+                    } else if let reason = policy.insufficient[label.id] {
+                        outcomes.append((.insufficient, index, reason))
+                    } else if label.language != policy.language, rules.acceptedAtHome[label.id]?.contains(category) == true {
+                        outcomes.append((.wrongLanguage, index, "\(policy.name) requires a label in \(languageName(policy.language))"))
+                    } else {
+                        outcomes.append((.insufficient, index, "it is not a label \(policy.name) accepts for a \(category.phrase)"))
+                    }
+                }
+                let order: [FindingKind?] = [nil, .hidden, .wrongLanguage, .insufficient]
+                let best = outcomes.min { order.firstIndex(of: $0.kind)! < order.firstIndex(of: $1.kind)! }
+                if let best, best.kind == nil {
+                    verdicts[policy.id] = Verdict.disclosed.name
+                    continue
+                }
+                let kind = best?.kind ?? .undisclosed
+                verdicts[policy.id] = kind.rawValue
+                let severity = kind == .undisclosed ? relationshipSeverity : min(policy.severities[kind] ?? .error, relationshipSeverity)
+                let evidenceText = evidence.first.map { "“\(quote(text.string($0.span)))”" } ?? "declared in the input"
+                let message: String
+                let location: Range<Int>
+                let ruleID: String
+                if let best {
+                    let hit = labelHits[best.hit]
+                    location = hit.span
+                    ruleID = hit.rule.id
+                    let label = "“\(quote(text.string(hit.span)))”"
+                    switch kind {
+                    case .hidden: message = "\(label) discloses the \(category.phrase) (\(evidenceText)) but \(best.reason) [\(policy.name)]"
+                    case .wrongLanguage: message = "\(label) is in \(languageName(label: hit.rule)), not the audience's language: \(best.reason) to disclose the \(category.phrase) (\(evidenceText))"
+                    default: message = "\(label) does not clearly disclose the \(category.phrase) (\(evidenceText)): \(best.reason) [\(policy.name)]"
+                    }
+                } else if let first = evidence.first {
+                    location = first.span
+                    ruleID = first.rule.id
+                    message = "Undisclosed \(category.phrase): \(first.rule.message) \(evidenceText) with no disclosure [\(policy.name)]"
+                } else {
+                    location = 0..<0
+                    ruleID = "declared-relationship"
+                    message = "Undisclosed \(category.phrase): the input declares this relationship but the post carries no disclosure [\(policy.name)]"
+                }
+                let position = span(location)
+                findings.append(Finding(ruleId: ruleID, category: category, kind: kind, severity: severity, message: message,
+                                        line: position.line, column: position.column, byteOffset: position.byteOffset,
+                                        length: position.length, jurisdiction: policy.id,
+                                        suggestion: policy.suggestion(for: category), help: policy.reference))
+            }
+            relationships.append(Relationship(
+                category: category, declared: declared,
+                evidence: evidence.map { Evidence(ruleId: $0.rule.id, text: text.string($0.span), message: $0.rule.message, span: span($0.span)) },
+                verdicts: verdicts))
+        }
+
+        let disclosures = labelHits.enumerated().map { index, hit in
+            Disclosure(ruleId: hit.rule.id, text: text.string(hit.span), language: hit.rule.language,
+                       covers: hit.rule.covers.sorted(), span: span(hit.span), accepted: !acceptedBy[index].isEmpty,
+                       acceptedBy: acceptedBy[index].sorted(), placement: placements[index].0)
+        }
+        findings.sort { ($0.byteOffset, $0.jurisdiction, $0.category) < ($1.byteOffset, $1.jurisdiction, $1.category) }
+        return PostReport(path: post.path, record: post.record, id: post.id, platform: platform, language: language,
+                          jurisdictions: jurisdictionIDs, relationships: relationships, disclosures: disclosures,
+                          findings: findings, diagnostics: diagnostics)
+    }
+
+    /// Where one signal rule matches: pattern matches for text scopes, whole URL
+    /// spans for URL rules.
+    func signalSpans(_ rule: SignalRule, in text: SourceText, links: [Link], scratch: MatchScratch,
+                     onFailure: (String, MatchFailure) -> Void) -> [Range<Int>] {
+        func report(_ failure: MatchFailure) { onFailure(rule.id, failure) }
+        switch rule.matcher {
+        case let .text(pattern):
+            return Auditor.spans(of: pattern, in: text, range: 0..<text.bytes.count, scratch: scratch, onFailure: report)
+        case let .linkText(pattern):
+            return links.compactMap(\.textSpan).flatMap { Auditor.spans(of: pattern, in: text, range: $0, scratch: scratch, onFailure: report) }
+        case let .url(host, path, query):
+            func matches(_ pattern: Pattern?, _ part: String) -> Bool {
+                guard let pattern else { return true }
+                do {
+                    return try Array(part.utf8).withUnsafeBufferPointer { buffer throws(MatchFailure) in
+                        try pattern.firstMatch(in: buffer, scratch: scratch)
+                    } != nil
+                } catch {
+                    report(error)
+                    return false
+                }
+            }
+            return links.filter { matches(host, $0.url.host) && matches(path, $0.url.path) && matches(query, $0.url.query) }.map(\.urlSpan)
+        }
+    }
+
+    static func spans(of pattern: Pattern, in text: SourceText, range: Range<Int>, scratch: MatchScratch,
+                      onFailure: (MatchFailure) -> Void) -> [Range<Int>] {
+        do {
+            return try text.bytes.withUnsafeBufferPointer { buffer throws(MatchFailure) in
+                try pattern.allMatches(in: UnsafeBufferPointer(rebasing: buffer[range]), scratch: scratch)
+            }.map { ($0.lowerBound + range.lowerBound)..<($0.upperBound + range.lowerBound) }
+        } catch {
+            onFailure(error)
+            return []
+        }
+    }
+
+    func links(in text: SourceText, scratch: MatchScratch) -> [Link] { linkExtractor.links(in: text, scratch: scratch) }
+
+    private func activeJurisdictions(post: Post, language: String?, options: AuditOptions, diagnostics: inout [String]) -> [String] {
+        if !options.jurisdictions.isEmpty { return options.jurisdictions }
+        if let market = post.market?.lowercased() {
+            if rules.jurisdiction(market) != nil { return [market] }
+            diagnostics.append("\(describe(post)): unknown market '\(market)'; judged by its language instead")
+        }
+        let audience = language ?? options.fallbackLanguage
+        let matching = rules.jurisdictions.values.filter { $0.language == audience }.map(\.id).sorted()
+        return matching.isEmpty ? rules.jurisdictions.values.filter { $0.language == options.fallbackLanguage }.map(\.id).sorted() : matching
+    }
+
+    private func languageName(_ id: String) -> String { rules.language(id)?.name ?? id }
+    private func languageName(label: DisclosureRule) -> String { languageName(label.language) }
+
+    private func describe(_ post: Post) -> String {
+        var description = post.path
+        if let record = post.record { description += ":\(record)" }
+        if let id = post.id { description += " (post \(id))" }
+        return description
+    }
+
+    private func quote(_ text: String) -> String {
+        let flat = text.split(whereSeparator: \.isNewline).joined(separator: " ")
+        return flat.unicodeScalars.count <= 60 ? flat : String(String.UnicodeScalarView(flat.unicodeScalars.prefix(59))) + "…"
+    }
+}

@@ -1,0 +1,67 @@
+/// The parts of a post's layout that placement rules look at: where the
+/// platform's fold falls and where the trailing block of hashtags begins.
+struct PostLayout {
+    /// Byte offset of the first byte hidden behind "more"; nil when nothing is.
+    let foldOffset: Int?
+    /// Byte offset where the trailing run of hashtags and mentions starts.
+    let trailingBlockStart: Int
+    /// Start offsets of the hashtags inside that block.
+    let trailingHashtags: [Int]
+
+    init(text: SourceText, platform: Platform) {
+        foldOffset = platform.fold.flatMap { PostLayout.foldOffset(text.bytes, fold: $0) }
+        (trailingBlockStart, trailingHashtags) = PostLayout.trailingBlock(text.bytes)
+    }
+
+    func placement(of span: Range<Int>, firstAffiliateLink: Int?) -> (Placement, hashtagsBefore: Int) {
+        let inBlock = span.lowerBound >= trailingBlockStart && !trailingHashtags.isEmpty
+        let placement = Placement(
+            beforeFold: foldOffset.map { span.lowerBound < $0 } ?? (nil as Bool?),
+            inTrailingHashtags: inBlock,
+            beforeFirstAffiliateLink: firstAffiliateLink.map { span.lowerBound < $0 })
+        return (placement, inBlock ? trailingHashtags.filter { $0 < span.lowerBound }.count : 0)
+    }
+
+    private static func foldOffset(_ bytes: [UInt8], fold: Platform.Fold) -> Int? {
+        var scalars = 0, lines = 1
+        for (offset, byte) in bytes.enumerated() {
+            if byte & 0xC0 != 0x80 {
+                if let limit = fold.characters, scalars == limit { return offset }
+                scalars += 1
+            }
+            if byte == 0x0A {
+                lines += 1
+                if let limit = fold.lines, lines > limit { return offset + 1 }
+            }
+        }
+        return nil
+    }
+
+    /// Walks back from the end over tokens that are hashtags, mentions or bare
+    /// punctuation/emoji; the block is where that run starts.
+    private static func trailingBlock(_ bytes: [UInt8]) -> (Int, [Int]) {
+        var tokens: [Range<Int>] = []
+        var index = bytes.count
+        while index > 0 {
+            while index > 0, isSpace(bytes[index - 1]) { index -= 1 }
+            var start = index
+            while start > 0, !isSpace(bytes[start - 1]) { start -= 1 }
+            if start < index { tokens.append(start..<index) }
+            index = start
+        }
+        var blockStart = bytes.count
+        var hashtags: [Int] = []
+        for token in tokens {
+            let first = bytes[token.lowerBound]
+            if first == UInt8(ascii: "#") || first == UInt8(ascii: "@") {
+                if first == UInt8(ascii: "#") { hashtags.append(token.lowerBound) }
+            } else if String(decoding: bytes[token], as: UTF8.self).unicodeScalars.contains(where: { $0.properties.isAlphabetic || $0.properties.numericType != nil }) {
+                break
+            }
+            blockStart = token.lowerBound
+        }
+        return (blockStart, hashtags.reversed())
+    }
+
+    private static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 }
+}

@@ -1,0 +1,180 @@
+import CandorPCRE
+
+/// The fixed set of commercial relationships Candor recognises.
+public enum Category: String, CaseIterable, Sendable, Codable, Comparable {
+    case affiliate, paid, gift, stay, ambassador
+    case discountCode = "discount-code"
+    case contest
+
+    /// How a message names the relationship.
+    public var phrase: String {
+        switch self {
+        case .affiliate: return "affiliate relationship"
+        case .paid: return "paid partnership"
+        case .gift: return "gifted product"
+        case .stay: return "free stay or trip"
+        case .ambassador: return "ambassador relationship"
+        case .discountCode: return "brand discount code"
+        case .contest: return "brand contest or giveaway"
+        }
+    }
+
+    public static func < (lhs: Category, rhs: Category) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+}
+
+public enum Severity: String, Sendable, Codable, Comparable, CaseIterable {
+    case note, warning, error
+    public static func < (lhs: Severity, rhs: Severity) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+}
+
+/// The four ways a relationship can fail to be disclosed.
+public enum FindingKind: String, Sendable, Codable, CaseIterable {
+    case undisclosed, insufficient, hidden
+    case wrongLanguage = "wrong-language"
+}
+
+/// Where something was written in a rule file (1-based line and column).
+public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
+    public let file: String
+    public let line: Int
+    public let column: Int
+    public init(file: String, line: Int, column: Int) {
+        self.file = file
+        self.line = line
+        self.column = column
+    }
+    public var description: String { "\(file):\(line):\(column)" }
+}
+
+/// An example text from a rule file. For examples that must match, `spans` holds
+/// the byte ranges marked with ⟦…⟧ in the file (markers removed from `text`).
+public struct RuleExample: Sendable {
+    public let text: String
+    public let spans: [Range<Int>]
+    public let location: SourceLocation
+}
+
+public struct RuleExamples: Sendable {
+    public let match: [RuleExample]
+    public let noMatch: [RuleExample]
+}
+
+/// What a signal pattern runs over.
+public enum SignalMatcher: Sendable {
+    /// The whole post text.
+    case text(Pattern)
+    /// The visible text of each link.
+    case linkText(Pattern)
+    /// Each link's normalised URL; every part given must match.
+    case url(host: Pattern?, path: Pattern?, query: Pattern?)
+
+    public var scopeName: String {
+        switch self {
+        case .text: return "text"
+        case .linkText: return "link-text"
+        case .url: return "url"
+        }
+    }
+
+    public var patterns: [Pattern] {
+        switch self {
+        case let .text(pattern), let .linkText(pattern): return [pattern]
+        case let .url(host, path, query): return [host, path, query].compactMap { $0 }
+        }
+    }
+}
+
+/// Evidence of a commercial relationship.
+public struct SignalRule: Sendable {
+    public let id: String
+    public let category: Category
+    public let severity: Severity
+    public let message: String
+    public let reference: String?
+    public let keywords: [String]
+    public let matcher: SignalMatcher
+    public let examples: RuleExamples
+    public let location: SourceLocation
+}
+
+/// A label that discloses one or more relationships, in one language.
+public struct DisclosureRule: Sendable {
+    public let id: String
+    public let language: String
+    public let covers: Set<Category>
+    public let message: String
+    public let reference: String?
+    public let keywords: [String]
+    public let pattern: Pattern
+    public let examples: RuleExamples
+    public let location: SourceLocation
+}
+
+/// Where a jurisdiction wants the label to be.
+public struct PlacementPolicy: Sendable {
+    /// The label must appear before the platform's "more" cut.
+    public var beforeFold: Bool
+    /// A label in the trailing hashtag block counts as buried once this many
+    /// hashtags precede it in that block (nil: the block is not checked).
+    public var hashtagsBeforeLabel: Int?
+    /// In long-form posts the label must come before the first affiliate link.
+    public var beforeFirstAffiliateLink: Bool
+}
+
+public struct PolicyExample: Sendable {
+    public let text: String
+    public let platform: Platform?
+    public let expect: [Category: Verdict]
+    public let location: SourceLocation
+}
+
+/// A category's outcome under one jurisdiction.
+public enum Verdict: Sendable, Equatable {
+    case disclosed
+    case failed(FindingKind)
+
+    public var name: String {
+        switch self {
+        case .disclosed: return "disclosed"
+        case let .failed(kind): return kind.rawValue
+        }
+    }
+
+    init?(name: String) {
+        if name == "disclosed" { self = .disclosed } else if let kind = FindingKind(rawValue: name) { self = .failed(kind) } else { return nil }
+    }
+}
+
+/// What one regulator accepts, rejects and requires.
+public struct JurisdictionPolicy: Sendable {
+    public let id: String
+    public let name: String
+    public let language: String
+    public let reference: String
+    /// Label rule id → categories that label discloses here.
+    public let accepts: [String: Set<Category>]
+    /// Label rule id → why this jurisdiction finds it ambiguous or insufficient.
+    public let insufficient: [String: String]
+    public let placement: PlacementPolicy
+    public let severities: [FindingKind: Severity]
+    /// The disclosure to suggest, per category, in the jurisdiction's language.
+    public let suggestions: [Category: String]
+    public let defaultSuggestion: String
+    public let examples: [PolicyExample]
+    public let location: SourceLocation
+
+    public func suggestion(for category: Category) -> String { suggestions[category] ?? defaultSuggestion }
+}
+
+/// Common words that identify a language, used to pick jurisdictions by audience.
+public struct LanguageProfile: Sendable {
+    public let id: String
+    public let name: String
+    public let words: Set<String>
+    public let examples: RuleExamples
+    public let location: SourceLocation
+}

@@ -1,0 +1,94 @@
+import Foundation
+
+/// Every loaded and compiled rule, cross-checked. Immutable and shared by all workers.
+public struct RuleSet: Sendable {
+    public let signals: [SignalRule]
+    public let disclosures: [DisclosureRule]
+    public let jurisdictions: [String: JurisdictionPolicy]
+    public let languages: [LanguageProfile]
+    /// Label id → categories it discloses in a jurisdiction of its own language.
+    /// A label accepted at home but used for another audience is a wrong-language label.
+    let acceptedAtHome: [String: Set<Category>]
+
+    /// Loads every `.yml`/`.yaml` file under the given folders.
+    public static func load(directories: [String]) throws(RuleLoadError) -> RuleSet {
+        var loaded = RuleLoader.Loaded()
+        for directory in directories {
+            do {
+                for file in try RuleLoader.ruleFiles(in: directory) { RuleLoader.load(file: file, into: &loaded) }
+            } catch let error as RuleLoadError {
+                loaded.errors += error.errors
+            } catch {
+                loaded.errors.append(RuleError(SourceLocation(file: directory, line: 1, column: 1), "\(error)"))
+            }
+        }
+        return try RuleSet(loaded)
+    }
+
+    init(_ loaded: RuleLoader.Loaded) throws(RuleLoadError) {
+        var errors = loaded.errors
+        var seen: [String: SourceLocation] = [:]
+        func claim(_ id: String, _ location: SourceLocation, namespace: String) {
+            let key = namespace + ":" + id
+            if let first = seen[key] {
+                errors.append(RuleError(location, "duplicate \(namespace) id '\(id)' (first defined at \(first))"))
+            } else {
+                seen[key] = location
+            }
+        }
+        signals = loaded.signals
+        disclosures = loaded.disclosures
+        languages = loaded.languages
+        for rule in signals { claim(rule.id, rule.location, namespace: "rule") }
+        for rule in disclosures { claim(rule.id, rule.location, namespace: "rule") }
+        for policy in loaded.jurisdictions { claim(policy.id, policy.location, namespace: "jurisdiction") }
+        for language in languages { claim(language.id, language.location, namespace: "language") }
+
+        let labelIDs = Set(disclosures.map(\.id))
+        for reference in loaded.labelReferences where !labelIDs.contains(reference.id) {
+            errors.append(RuleError(reference.location, "unknown disclosure label '\(reference.id)'"))
+        }
+        let languageIDs = Set(languages.map(\.id))
+        for rule in disclosures where !languageIDs.contains(rule.language) {
+            errors.append(RuleError(rule.location, "disclosure '\(rule.id)' names unknown language '\(rule.language)'"))
+        }
+        for policy in loaded.jurisdictions where !languageIDs.contains(policy.language) {
+            errors.append(RuleError(policy.location, "jurisdiction '\(policy.id)' names unknown language '\(policy.language)'"))
+        }
+        guard errors.isEmpty else { throw RuleLoadError(errors: errors) }
+
+        jurisdictions = Dictionary(uniqueKeysWithValues: loaded.jurisdictions.map { ($0.id, $0) })
+        let languageOf = Dictionary(uniqueKeysWithValues: disclosures.map { ($0.id, $0.language) })
+        var home: [String: Set<Category>] = [:]
+        for policy in loaded.jurisdictions {
+            for (label, categories) in policy.accepts where languageOf[label] == policy.language {
+                home[label, default: []].formUnion(categories)
+            }
+        }
+        acceptedAtHome = home
+    }
+
+    public func jurisdiction(_ id: String) -> JurisdictionPolicy? { jurisdictions[id] }
+
+    public func language(_ id: String) -> LanguageProfile? { languages.first { $0.id == id } }
+
+    public var ruleCount: Int { signals.count + disclosures.count + jurisdictions.count + languages.count }
+
+    /// The folder of rules shipped with Candor: `$CANDOR_RULES`, then
+    /// `share/candor/Rules` beside the installed binary, then a `Rules` folder
+    /// next to `Package.swift` above the binary (a source checkout).
+    public static func defaultDirectory() -> String? {
+        if let configured = ProcessInfo.processInfo.environment["CANDOR_RULES"], !configured.isEmpty { return configured }
+        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var directory = executable.deletingLastPathComponent()
+        let installed = directory.deletingLastPathComponent().appendingPathComponent("share/candor/Rules")
+        if FileManager.default.fileExists(atPath: installed.path) { return installed.path }
+        for _ in 0..<8 {
+            if FileManager.default.fileExists(atPath: directory.appendingPathComponent("Package.swift").path) {
+                return directory.appendingPathComponent("Rules").path
+            }
+            directory = directory.deletingLastPathComponent()
+        }
+        return nil
+    }
+}

@@ -1,0 +1,69 @@
+import ArgumentParser
+import CandorCore
+import Foundation
+
+struct Audit: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Audit posts and report every undisclosed, insufficient, hidden or wrong-language disclosure.",
+        discussion: """
+        PATH is a file, a directory (searched recursively, skipping hidden and build folders) or - for stdin.
+        A .txt or .md file is one post; a .jsonl file holds one JSON post per line.
+        Without --jurisdiction, each post is judged under its own "market", or else under the
+        jurisdictions of its language (English: uk, us; Spanish: es; Italian: it).
+        Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage, rule or input error.
+        """)
+
+    enum ColorMode: String, ExpressibleByArgument, CaseIterable { case auto, always, never }
+
+    @Argument(help: ArgumentHelp("Files, directories or - for stdin.", valueName: "path"))
+    var paths: [String] = ["-"]
+
+    @Option(help: "Output format: text, json or jsonl.")
+    var format: OutputFormat = .text
+
+    @Option(name: .customLong("jurisdiction"), help: ArgumentHelp("Judge every post under this jurisdiction (repeatable). Default: the post's market, else its language's jurisdictions.", valueName: "code"))
+    var jurisdictions: [String] = []
+
+    @Option(help: "The platform the posts are published on; sets the fold (instagram, tiktok, youtube, x, facebook, blog).")
+    var platform: Platform?
+
+    @Option(name: .customLong("fail-on"), help: "Lowest severity that makes the exit code 1: error, warning or note.")
+    var failOn: Severity = .error
+
+    @Option(help: "Color: auto (a terminal, unless NO_COLOR is set), always or never.")
+    var color: ColorMode = .auto
+
+    @Option(name: .customLong("input-format"), help: "How to read inputs: auto (by extension), text, markdown or jsonl.")
+    var inputFormat: InputFormat = .auto
+
+    @Option(help: "Worker threads (default: one per core).")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @OptionGroup var rules: RuleOptions
+
+    func run() throws {
+        let ruleSet = try rules.load()
+        for code in jurisdictions where ruleSet.jurisdiction(code) == nil {
+            throw ValidationError("unknown jurisdiction '\(code)' (known: \(ruleSet.jurisdictions.keys.sorted().joined(separator: ", ")))")
+        }
+        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+        var request = AuditRequest(paths: paths, workers: jobs)
+        request.inputFormat = inputFormat
+        request.options = AuditOptions(jurisdictions: jurisdictions, platform: platform)
+        request.format = format
+        request.failOn = failOn
+        request.color = useColor
+        let code = runAudit(request, rules: ruleSet, stdout: writeOut, stderr: writeErr)
+        if code != 0 { throw ExitCode(code) }
+    }
+
+    private var useColor: Bool {
+        switch color {
+        case .always: return true
+        case .never: return false
+        case .auto:
+            let noColor = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
+            return !noColor && format == .text && isatty(STDOUT_FILENO) != 0
+        }
+    }
+}

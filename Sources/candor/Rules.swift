@@ -1,0 +1,65 @@
+import ArgumentParser
+import CandorCore
+import Foundation
+
+struct Rules: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List, test and export the rule library.",
+        subcommands: [List.self, Test.self, ExportPatterns.self])
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List every rule with its kind, category or language, and file.")
+        @OptionGroup var rules: RuleOptions
+
+        func run() throws {
+            let set = try rules.load()
+            var rows: [[String]] = [["ID", "KIND", "SCOPE", "COVERS", "SEVERITY", "FILE"]]
+            for rule in set.signals {
+                rows.append([rule.id, "signal", rule.matcher.scopeName, rule.category.rawValue, rule.severity.rawValue, "\(rule.location)"])
+            }
+            for rule in set.disclosures {
+                let covers = rule.covers.count == Category.allCases.count ? "all" : rule.covers.sorted().map(\.rawValue).joined(separator: ",")
+                rows.append([rule.id, "label:\(rule.language)", "text", covers, "-", "\(rule.location)"])
+            }
+            for policy in set.jurisdictions.values.sorted(by: { $0.id < $1.id }) {
+                rows.append([policy.id, "jurisdiction", policy.language, "\(policy.accepts.count) accepted labels", "-", "\(policy.location)"])
+            }
+            for language in set.languages {
+                rows.append([language.id, "language", "-", "\(language.words.count) words", "-", "\(language.location)"])
+            }
+            let widths = rows[0].indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
+            for row in rows {
+                writeOut(row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }
+                    .joined(separator: "  ").trimmingCharacters(in: .whitespaces) + "\n")
+            }
+        }
+    }
+
+    struct Test: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Run every rule's examples through the real engine.")
+        @OptionGroup var rules: RuleOptions
+
+        func run() throws {
+            let result = RuleSelfTest(rules: try rules.load()).runAll()
+            for failure in result.failures { writeErr("\(failure)\n") }
+            let verdict = result.failures.isEmpty ? "passed" : "\(result.failures.count) failed"
+            writeErr("candor: rules test: \(result.rules) rules, \(result.examples) examples, \(verdict)\n")
+            if !result.failures.isEmpty { throw ExitCode(CandorCore.ExitCode.findings) }
+        }
+    }
+
+    struct ExportPatterns: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "export-patterns",
+            abstract: "Print every text pattern, one per line, for a bare regex scanner (pcre2grep -f, rg -P -f).")
+        @OptionGroup var rules: RuleOptions
+
+        func run() throws {
+            let set = try rules.load()
+            let patterns = set.signals.flatMap(\.matcher.patterns) + set.disclosures.map(\.pattern)
+            for pattern in patterns {
+                writeOut((pattern.options.contains(.caseInsensitive) ? "(?i)" : "") + pattern.source + "\n")
+            }
+        }
+    }
+}
