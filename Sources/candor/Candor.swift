@@ -9,6 +9,23 @@ struct Candor: ParsableCommand {
         version: CandorVersion.current,
         subcommands: [Audit.self, Rules.self],
         defaultSubcommand: Audit.self)
+
+    /// Usage errors exit with 2 (not ArgumentParser's 64), like every other input error.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if code == .success {
+                if !message.isEmpty { writeOut(message + "\n") }
+                Foundation.exit(0)
+            }
+            if !message.isEmpty { writeErr(message + "\n") }
+            Foundation.exit(error is ArgumentParser.ExitCode ? code.rawValue : CandorCore.ExitCode.failure)
+        }
+    }
 }
 
 /// `--rules DIR`, shared by every command that loads rules.

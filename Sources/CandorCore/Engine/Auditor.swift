@@ -225,7 +225,7 @@ public struct Auditor: Sendable {
         }
     }
 
-    func links(in text: SourceText, scratch: MatchScratch) -> [Link] { linkExtractor.links(in: text, scratch: scratch) }
+    public func links(in text: SourceText, scratch: MatchScratch) -> [Link] { linkExtractor.links(in: text, scratch: scratch) }
 
     private func activeJurisdictions(post: Post, language: String?, options: AuditOptions, diagnostics: inout [String]) -> [String] {
         if !options.jurisdictions.isEmpty { return options.jurisdictions }

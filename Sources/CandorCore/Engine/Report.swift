@@ -61,6 +61,12 @@ public struct Placement: Sendable, Codable, Equatable {
     public var inTrailingHashtags: Bool
     /// Nil when the post has no affiliate link.
     public var beforeFirstAffiliateLink: Bool?
+
+    public init(beforeFold: Bool?, inTrailingHashtags: Bool, beforeFirstAffiliateLink: Bool?) {
+        self.beforeFold = beforeFold
+        self.inTrailingHashtags = inTrailingHashtags
+        self.beforeFirstAffiliateLink = beforeFirstAffiliateLink
+    }
 }
 
 public struct Finding: Sendable, Codable {

@@ -134,11 +134,11 @@ final class TextReporter: Reporter {
     }
 
     private func advice(_ finding: Finding, platform: Platform) -> String {
-        let place = platform.isLongForm ? "at the top of the post, before the first affiliate link" : "at the start of the post"
+        let place = platform.isLongForm ? "the top of the post, before the first affiliate link" : "the start of the post"
         switch finding.kind {
-        case .undisclosed: return "add “\(finding.suggestion)” \(place)"
-        case .insufficient, .wrongLanguage: return "replace it with “\(finding.suggestion)” \(place)"
-        case .hidden: return "move the disclosure to \(place.dropFirst(3)): “\(finding.suggestion)”"
+        case .undisclosed: return "add “\(finding.suggestion)” at \(place)"
+        case .insufficient, .wrongLanguage: return "replace it with “\(finding.suggestion)” at \(place)"
+        case .hidden: return "move the disclosure to \(place): “\(finding.suggestion)”"
         }
     }
 

@@ -278,17 +278,19 @@ enum RuleLoader {
             return nil
         }
         guard let lists = file.fields(node, allowed: ["match", "no-match"], what: "examples") else { return nil }
-        func parse(_ key: String, marked: Bool) -> [RuleExample] {
-            guard let list = lists[key] else { return [] }
-            return sequence(list, in: file, what: key).compactMap { item in
-                guard let text = item.scalar?.string else { file.error(item, "an example must be a string"); return nil }
-                return example(text, node: item, in: file, marked: marked)
+        let key = fields.keyNodes["examples"]
+        var valid = true
+        func parse(_ name: String, marked: Bool) -> [RuleExample] {
+            let items = lists[name].map { sequence($0, in: file, what: name) } ?? []
+            if items.isEmpty { file.error(key, "\(fields.what) needs at least one '\(name)' example") }
+            return items.compactMap { item in
+                guard let text = item.scalar?.string else { file.error(item, "an example must be a string"); valid = false; return nil }
+                guard let parsed = example(text, node: item, in: file, marked: marked) else { valid = false; return nil }
+                return parsed
             }
         }
         let match = parse("match", marked: marked), noMatch = parse("no-match", marked: false)
-        if match.isEmpty { file.error(node, "\(fields.what) needs at least one 'match' example") }
-        if noMatch.isEmpty { file.error(node, "\(fields.what) needs at least one 'no-match' example") }
-        return match.isEmpty || noMatch.isEmpty ? nil : RuleExamples(match: match, noMatch: noMatch)
+        return valid && !match.isEmpty && !noMatch.isEmpty ? RuleExamples(match: match, noMatch: noMatch) : nil
     }
 
     /// Removes ⟦ ⟧ markers and records the byte ranges they enclosed.

@@ -18,6 +18,10 @@ public struct SourceText: Sendable {
     public struct Position: Sendable, Equatable, Codable, CustomStringConvertible {
         public let line: Int
         public let column: Int
+        public init(line: Int, column: Int) {
+            self.line = line
+            self.column = column
+        }
         public var description: String { "\(line):\(column)" }
     }
 
@@ -36,8 +40,7 @@ public struct SourceText: Sendable {
         return Position(line: line + 1, column: SourceText.scalarCount(bytes[lineStarts[line]..<min(offset, bytes.count)]) + 1)
     }
 
-    /// Unicode scalars before `offset`. Invalid bytes count as one scalar each,
-    /// the way a lenient decoder shows them.
+    /// Unicode scalars before `offset` (bytes that start a UTF-8 sequence).
     public func scalarOffset(of offset: Int) -> Int { SourceText.scalarCount(bytes[0..<min(offset, bytes.count)]) }
 
     /// The bytes of the line holding `offset`, without its line terminator.
@@ -55,8 +58,9 @@ public struct SourceText: Sendable {
 
     public var string: String { String(decoding: bytes, as: UTF8.self) }
 
+    /// Counts the bytes that are not UTF-8 continuation bytes: exact for valid
+    /// text, and never more than the bytes for invalid text.
     static func scalarCount<C: Collection>(_ bytes: C) -> Int where C.Element == UInt8 {
-        // Every byte that is not a UTF-8 continuation byte starts a scalar.
         bytes.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
     }
 }
