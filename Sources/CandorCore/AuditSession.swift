@@ -39,8 +39,12 @@ public func runAudit(_ request: AuditRequest, rules: RuleSet,
 
     let (sources, problems) = InputDiscovery.sources(for: request.paths, format: request.inputFormat)
     problems.forEach(problem)
+    var unknownMarkets: [String: Int] = [:]
     let runner = AuditRunner(auditor: Auditor(rules: rules), options: request.options, workers: request.workers) { report, post in
         summary.add(report)
+        if request.options.jurisdictions.isEmpty, let market = report.market, rules.jurisdiction(market.lowercased()) == nil {
+            unknownMarkets[market, default: 0] += 1
+        }
         for diagnostic in report.diagnostics { stderr("candor: warning: \(diagnostic)\n") }
         reporter.report(report, text: post.text)
     }
@@ -49,6 +53,9 @@ public func runAudit(_ request: AuditRequest, rules: RuleSet,
     }
     runner.flush()
     reporter.finish(summary)
+    for (market, count) in unknownMarkets.sorted(by: { $0.key < $1.key }) {
+        stderr("candor: warning: no rules for market '\(market)' (\(count) post\(count == 1 ? "" : "s")); judged by their language instead\n")
+    }
     stderr(summary.line + "\n")
 
     if fatalInput || summary.ruleDiagnostics > 0 || (summary.posts == 0 && summary.inputProblems > 0) { return ExitCode.failure }

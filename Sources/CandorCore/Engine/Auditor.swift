@@ -50,10 +50,15 @@ public struct Auditor: Sendable {
     public let rules: RuleSet
     private let linkExtractor = LinkExtractor()
     private let detector: LanguageDetector
+    /// Each rule's keywords as bytes, in rule order.
+    private let signalKeywords: [[[UInt8]]]
+    private let labelKeywords: [[[UInt8]]]
 
     public init(rules: RuleSet) {
         self.rules = rules
         detector = LanguageDetector(profiles: rules.languages)
+        signalKeywords = rules.signals.map { $0.keywords.map { Array($0.utf8) } }
+        labelKeywords = rules.disclosures.map { $0.keywords.map { Array($0.utf8) } }
     }
 
     private struct Hit<Rule> {
@@ -63,24 +68,25 @@ public struct Auditor: Sendable {
 
     public func audit(_ post: Post, options: AuditOptions, scratch: MatchScratch) -> PostReport {
         let text = post.text
-        let postString = text.string
         let links = linkExtractor.links(in: text, scratch: scratch)
-        let language = detector.detect(postString)
+        let language = detector.detect(text, skipping: links.map(\.urlSpan))
         let platform = options.platform ?? post.platform ?? options.defaultPlatform
         var diagnostics: [String] = []
-        let jurisdictionIDs = activeJurisdictions(post: post, language: language, options: options, diagnostics: &diagnostics)
+        let jurisdictionIDs = activeJurisdictions(post: post, language: language, options: options)
 
         // Keyword prefilter: a rule with keywords runs only if one occurs in the
         // post or its decoded URLs.
-        let haystack = (postString + "\n" + links.map { "\($0.url.host)\($0.url.path)?\($0.url.query)" }.joined(separator: "\n")).lowercased()
-        func mayMatch(_ keywords: [String]) -> Bool { keywords.isEmpty || keywords.contains { haystack.contains($0) } }
+        var haystackBytes = text.bytes
+        for link in links { haystackBytes += Array("\n\(link.url.host)\(link.url.path)?\(link.url.query)".utf8) }
+        let haystack = KeywordHaystack(haystackBytes)
+        func mayMatch(_ keywords: [[UInt8]]) -> Bool { keywords.isEmpty || keywords.contains(where: haystack.contains) }
         func failed(_ ruleID: String, _ failure: MatchFailure) {
             diagnostics.append("rule '\(ruleID)' gave up on \(describe(post)): \(failure)")
         }
-        let signalHits = rules.signals.filter { mayMatch($0.keywords) }.flatMap { rule in
+        let signalHits = rules.signals.indices.filter { mayMatch(signalKeywords[$0]) }.map { rules.signals[$0] }.flatMap { rule in
             signalSpans(rule, in: text, links: links, scratch: scratch, onFailure: failed).map { Hit(rule: rule, span: $0) }
         }.sorted { $0.span.lowerBound < $1.span.lowerBound }
-        let labelHits = rules.disclosures.filter { mayMatch($0.keywords) }.flatMap { rule in
+        let labelHits = rules.disclosures.indices.filter { mayMatch(labelKeywords[$0]) }.map { rules.disclosures[$0] }.flatMap { rule in
             Auditor.spans(of: rule.pattern, in: text, range: 0..<text.bytes.count, scratch: scratch) { failed(rule.id, $0) }
                 .map { Hit(rule: rule, span: $0) }
         }.sorted { $0.span.lowerBound < $1.span.lowerBound }
@@ -182,7 +188,7 @@ public struct Auditor: Sendable {
                        acceptedBy: acceptedBy[index].sorted(), placement: placements[index].0)
         }
         findings.sort { ($0.byteOffset, $0.jurisdiction, $0.category) < ($1.byteOffset, $1.jurisdiction, $1.category) }
-        return PostReport(path: post.path, record: post.record, id: post.id, platform: platform, language: language,
+        return PostReport(path: post.path, record: post.record, id: post.id, platform: platform, market: post.market, language: language,
                           jurisdictions: jurisdictionIDs, relationships: relationships, disclosures: disclosures,
                           findings: findings, diagnostics: diagnostics)
     }
@@ -227,12 +233,11 @@ public struct Auditor: Sendable {
 
     public func links(in text: SourceText, scratch: MatchScratch) -> [Link] { linkExtractor.links(in: text, scratch: scratch) }
 
-    private func activeJurisdictions(post: Post, language: String?, options: AuditOptions, diagnostics: inout [String]) -> [String] {
+    /// The option's jurisdictions, else the post's market when rules exist for
+    /// it, else the jurisdictions of the post's language.
+    private func activeJurisdictions(post: Post, language: String?, options: AuditOptions) -> [String] {
         if !options.jurisdictions.isEmpty { return options.jurisdictions }
-        if let market = post.market?.lowercased() {
-            if rules.jurisdiction(market) != nil { return [market] }
-            diagnostics.append("\(describe(post)): unknown market '\(market)'; judged by its language instead")
-        }
+        if let market = post.market?.lowercased(), rules.jurisdiction(market) != nil { return [market] }
         let audience = language ?? options.fallbackLanguage
         let matching = rules.jurisdictions.values.filter { $0.language == audience }.map(\.id).sorted()
         return matching.isEmpty ? rules.jurisdictions.values.filter { $0.language == options.fallbackLanguage }.map(\.id).sorted() : matching

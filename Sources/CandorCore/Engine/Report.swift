@@ -7,6 +7,8 @@ public struct PostReport: Sendable, Codable {
     public var record: Int?
     public var id: String?
     public var platform: Platform
+    /// The market the input named, if any; `jurisdictions` shows what was applied.
+    public var market: String?
     public var language: String?
     public var jurisdictions: [String]
     public var relationships: [Relationship]

@@ -65,7 +65,7 @@ public struct RuleSelfTest: Sendable {
             for (examples, expected) in [(profile.examples.match, true), (profile.examples.noMatch, false)] {
                 for example in examples {
                     result.examples += 1
-                    let detected = detector.detect(example.text)
+                    let detected = detector.detect(SourceText(example.text))
                     if (detected == profile.id) != expected {
                         result.failures.append(Failure(ruleID: id, location: example.location,
                                                        message: "detected language \(detected ?? "none") for this example"))
@@ -90,7 +90,7 @@ public struct RuleSelfTest: Sendable {
                 fail(example, "expected \(mark(example.text, example.spans)) but the rule matched \(found.isEmpty ? "nothing" : mark(example.text, found))")
                 continue
             }
-            if !keywords.isEmpty, !keywords.contains(where: { example.text.lowercased().contains($0) }) {
+            if !keywords.isEmpty, !keywords.contains(where: { KeywordHaystack(example.text).contains(Array($0.utf8)) }) {
                 fail(example, "no keyword (\(keywords.joined(separator: ", "))) occurs in this example, so the prefilter would skip it")
             }
             if !anchored {

@@ -1,0 +1,45 @@
+#!/usr/bin/env python3
+"""Times commands over one corpus and prints posts/s and MB/s with min/median/max.
+
+Each --tool is "label=command"; the command's output is discarded. Exit status 1
+(candor's "findings" and grep's "no match") counts as success.
+"""
+import argparse
+import os
+import platform
+import shlex
+import statistics
+import subprocess
+import time
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--corpus", required=True)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--tool", action="append", required=True)
+    arguments = parser.parse_args()
+    size = os.path.getsize(arguments.corpus)
+    with open(arguments.corpus, "rb") as corpus:
+        posts = sum(1 for _ in corpus)
+    print(f"corpus: {arguments.corpus}, {size / 1e6:.1f} MB, {posts} posts; "
+          f"{os.cpu_count()} cores, {platform.platform()}; {arguments.runs} runs each")
+    print(f"{'tool':<44} {'min s':>8} {'median s':>9} {'max s':>8} {'MB/s':>8} {'posts/s':>10} {'vs candor':>10}")
+    baseline = None
+    for spec in arguments.tool:
+        label, command = spec.split("=", 1)
+        times = []
+        for _ in range(arguments.runs):
+            started = time.perf_counter()
+            result = subprocess.run(shlex.split(command), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            times.append(time.perf_counter() - started)
+            if result.returncode not in (0, 1):
+                raise SystemExit(f"{label} failed with {result.returncode}: {result.stderr.decode()[-500:]}")
+        median = statistics.median(times)
+        baseline = baseline or median
+        print(f"{label:<44} {min(times):>8.2f} {median:>9.2f} {max(times):>8.2f} "
+              f"{size / 1e6 / median:>8.1f} {posts / median:>10.0f} {median / baseline:>9.2f}x")
+
+
+if __name__ == "__main__":
+    main()
