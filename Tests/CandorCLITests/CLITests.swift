@@ -113,7 +113,10 @@ struct CLI {
         let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let posts = try #require(document["posts"] as? [[String: Any]])
         #expect(posts.count == 6)
-        #expect(Set(posts[0].keys).isSuperset(of: ["path", "id", "platform", "jurisdictions", "relationships", "disclosures", "findings"]) || posts[0]["id"] == nil)
+        #expect(Set(posts[0].keys) == ["path", "record", "id", "platform", "market", "language", "jurisdictions", "relationships", "disclosures", "findings", "diagnostics"])
+        #expect(posts[0]["id"] is NSNull)  // absent values are written as null, never left out
+        let disclosure = try #require(posts.flatMap { ($0["disclosures"] as? [[String: Any]]) ?? [] }.first)
+        #expect(Set(disclosure.keys) == ["ruleId", "text", "language", "covers", "line", "column", "byteOffset", "length", "accepted", "acceptedBy", "placement"])
         let finding = try #require(posts.flatMap { ($0["findings"] as? [[String: Any]]) ?? [] }.first)
         #expect(Set(finding.keys) == ["ruleId", "category", "kind", "severity", "message", "line", "column", "byteOffset", "length", "jurisdiction", "suggestion", "help"])
         let summary = try #require(document["summary"] as? [String: Any])

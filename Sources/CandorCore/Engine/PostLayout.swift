@@ -1,6 +1,8 @@
 /// The parts of a post's layout that placement rules look at: where the
 /// platform's fold falls and where the trailing block of hashtags begins.
 struct PostLayout {
+    /// Whether the platform hides part of a post behind "more".
+    let hasFold: Bool
     /// Byte offset of the first byte hidden behind "more"; nil when nothing is.
     let foldOffset: Int?
     /// Byte offset where the trailing run of hashtags and mentions starts.
@@ -9,6 +11,7 @@ struct PostLayout {
     let trailingHashtags: [Int]
 
     init(text: SourceText, platform: Platform) {
+        hasFold = platform.fold != nil
         foldOffset = platform.fold.flatMap { PostLayout.foldOffset(text.bytes, fold: $0) }
         (trailingBlockStart, trailingHashtags) = PostLayout.trailingBlock(text.bytes)
     }
@@ -16,7 +19,7 @@ struct PostLayout {
     func placement(of span: Range<Int>, firstAffiliateLink: Int?) -> (Placement, hashtagsBefore: Int) {
         let inBlock = span.lowerBound >= trailingBlockStart && !trailingHashtags.isEmpty
         let placement = Placement(
-            beforeFold: foldOffset.map { span.lowerBound < $0 } ?? (nil as Bool?),
+            beforeFold: hasFold ? span.lowerBound < (foldOffset ?? Int.max) : nil,
             inTrailingHashtags: inBlock,
             beforeFirstAffiliateLink: firstAffiliateLink.map { span.lowerBound < $0 })
         return (placement, inBlock ? trailingHashtags.filter { $0 < span.lowerBound }.count : 0)

@@ -1,7 +1,7 @@
 /// What Candor reports about one post. Encoded as JSON this is the public
 /// `json`/`jsonl` contract documented in the README: fields may be added, never
 /// renamed or removed.
-public struct PostReport: Sendable, Codable {
+public struct PostReport: Sendable {
     public var path: String
     /// 1-based line of the record in a batch file; absent for a single-post file.
     public var record: Int?
@@ -20,7 +20,7 @@ public struct PostReport: Sendable, Codable {
 
 /// Where a piece of text sits in the post: line and column (Unicode scalars,
 /// 1-based) and the UTF-8 byte range.
-public struct Span: Sendable, Codable, Equatable {
+public struct Span: Sendable, Equatable {
     public var line: Int
     public var column: Int
     public var byteOffset: Int
@@ -29,14 +29,14 @@ public struct Span: Sendable, Codable, Equatable {
     public var range: Range<Int> { byteOffset..<(byteOffset + length) }
 }
 
-public struct Evidence: Sendable, Codable {
+public struct Evidence: Sendable {
     public var ruleId: String
     public var text: String
     public var message: String
     public var span: Span
 }
 
-public struct Relationship: Sendable, Codable {
+public struct Relationship: Sendable {
     public var category: Category
     /// True when the input declared the relationship (a JSONL `relationship` field).
     public var declared: Bool
@@ -45,7 +45,7 @@ public struct Relationship: Sendable, Codable {
     public var verdicts: [String: String]
 }
 
-public struct Disclosure: Sendable, Codable {
+public struct Disclosure: Sendable {
     public var ruleId: String
     public var text: String
     public var language: String
@@ -57,7 +57,7 @@ public struct Disclosure: Sendable, Codable {
     public var placement: Placement
 }
 
-public struct Placement: Sendable, Codable, Equatable {
+public struct Placement: Sendable, Equatable {
     /// Nil when the platform has no fold.
     public var beforeFold: Bool?
     public var inTrailingHashtags: Bool
@@ -71,7 +71,7 @@ public struct Placement: Sendable, Codable, Equatable {
     }
 }
 
-public struct Finding: Sendable, Codable {
+public struct Finding: Sendable {
     public var ruleId: String
     public var category: Category
     public var kind: FindingKind

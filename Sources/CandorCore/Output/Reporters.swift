@@ -1,7 +1,7 @@
 import Foundation
 
 /// Totals for a run, printed at the end (text on stderr, inside the JSON document).
-public struct AuditSummary: Sendable, Codable {
+public struct AuditSummary: Sendable {
     public var posts = 0
     public var postsWithFindings = 0
     public var errors = 0
@@ -60,19 +60,13 @@ public func makeReporter(_ format: OutputFormat, color: Bool, write: @escaping (
     }
 }
 
-let reportEncoder: JSONEncoder = {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    return encoder
-}()
-
 /// One JSON object per post, written as soon as the post is audited.
 final class JSONLinesReporter: Reporter {
     let write: (String) -> Void
     init(write: @escaping (String) -> Void) { self.write = write }
 
     func report(_ report: PostReport, text: SourceText) {
-        write(String(decoding: try! reportEncoder.encode(report), as: UTF8.self) + "\n")
+        write(ReportJSON.encode(report) + "\n")
     }
     func finish(_ summary: AuditSummary) {}
 }
@@ -86,13 +80,13 @@ final class JSONDocumentReporter: Reporter {
     func report(_ report: PostReport, text: SourceText) {
         // Streamed piece by piece so a large batch is never held whole.
         write((first ? "{\"version\":1,\"tool\":{\"name\":\"candor\",\"version\":\"\(CandorVersion.current)\"},\"posts\":[\n" : ",\n")
-              + String(decoding: try! reportEncoder.encode(report), as: UTF8.self))
+              + ReportJSON.encode(report))
         first = false
     }
 
     func finish(_ summary: AuditSummary) {
         if first { write("{\"version\":1,\"tool\":{\"name\":\"candor\",\"version\":\"\(CandorVersion.current)\"},\"posts\":[") }
-        write("\n],\"summary\":" + String(decoding: try! reportEncoder.encode(summary), as: UTF8.self) + "}\n")
+        write("\n],\"summary\":" + ReportJSON.encode(summary) + "}\n")
     }
 }
 
