@@ -117,26 +117,9 @@ public struct Auditor: Sendable {
                 // Judge every label that covers this category, then keep the best outcome.
                 var outcomes: [(kind: FindingKind?, hit: Int, reason: String)] = []
                 for (index, hit) in labelHits.enumerated() where hit.rule.covers.contains(category) {
-                    let label = hit.rule
-                    if policy.accepts[label.id]?.contains(category) == true {
-                        let (placement, hashtagsBefore) = placements[index]
-                        if policy.placement.beforeFold, placement.beforeFold == false {
-                            outcomes.append((.hidden, index, "it sits after the \(platform.displayName) fold, so readers only see it after tapping “more”"))
-                        } else if let limit = policy.placement.hashtagsBeforeLabel, placement.inTrailingHashtags, hashtagsBefore >= limit {
-                            outcomes.append((.hidden, index, "it is buried in the trailing hashtags, after \(hashtagsBefore) other hashtags"))
-                        } else if policy.placement.beforeFirstAffiliateLink, platform.isLongForm, placement.beforeFirstAffiliateLink == false {
-                            outcomes.append((.hidden, index, "it comes after the first affiliate link"))
-                        } else {
-                            outcomes.append((nil, index, ""))
-                            acceptedBy[index].insert(policy.id)
-                        }
-                    } else if let reason = policy.insufficient[label.id] {
-                        outcomes.append((.insufficient, index, reason))
-                    } else if label.language != policy.language, rules.acceptedAtHome[label.id]?.contains(category) == true {
-                        outcomes.append((.wrongLanguage, index, "\(policy.name) requires a label in \(languageName(policy.language))"))
-                    } else {
-                        outcomes.append((.insufficient, index, "it is not a label \(policy.name) accepts for a \(category.phrase)"))
-                    }
+                    let (kind, reason) = judge(hit.rule, for: category, under: policy, placement: placements[index], platform: platform)
+                    outcomes.append((kind, index, reason))
+                    if kind == nil { acceptedBy[index].insert(policy.id) }
                 }
                 let order: [FindingKind?] = [nil, .hidden, .wrongLanguage, .insufficient]
                 let best = outcomes.min { order.firstIndex(of: $0.kind)! < order.firstIndex(of: $1.kind)! }
@@ -191,6 +174,30 @@ public struct Auditor: Sendable {
         return PostReport(path: post.path, record: post.record, id: post.id, platform: platform, market: post.market, language: language,
                           jurisdictions: jurisdictionIDs, relationships: relationships, disclosures: disclosures,
                           findings: findings, diagnostics: diagnostics)
+    }
+
+    /// How one jurisdiction sees one label for one category: nil when the label
+    /// is accepted and well placed, else the finding kind and why.
+    private func judge(_ label: DisclosureRule, for category: Category, under policy: JurisdictionPolicy,
+                       placement: (Placement, hashtagsBefore: Int), platform: Platform) -> (FindingKind?, String) {
+        guard policy.accepts[label.id]?.contains(category) == true else {
+            if let reason = policy.insufficient[label.id] { return (.insufficient, reason) }
+            if label.language != policy.language, rules.acceptedAtHome[label.id]?.contains(category) == true {
+                return (.wrongLanguage, "\(policy.name) requires a label in \(languageName(policy.language))")
+            }
+            return (.insufficient, "it is not a label \(policy.name) accepts for a \(category.phrase)")
+        }
+        let (position, hashtagsBefore) = placement
+        if policy.placement.beforeFold, position.beforeFold == false {
+            return (.hidden, "it sits after the \(platform.displayName) fold, so readers only see it after tapping “more”")
+        }
+        if let limit = policy.placement.hashtagsBeforeLabel, position.inTrailingHashtags, hashtagsBefore >= limit {
+            return (.hidden, "it is buried in the trailing hashtags, after \(hashtagsBefore) other hashtags")
+        }
+        if policy.placement.beforeFirstAffiliateLink, platform.isLongForm, position.beforeFirstAffiliateLink == false {
+            return (.hidden, "it comes after the first affiliate link")
+        }
+        return (nil, "")
     }
 
     /// Where one signal rule matches: pattern matches for text scopes, whole URL

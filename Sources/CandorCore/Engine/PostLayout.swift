@@ -12,7 +12,9 @@ struct PostLayout {
 
     init(text: SourceText, platform: Platform) {
         hasFold = platform.fold != nil
-        foldOffset = platform.fold.flatMap { PostLayout.foldOffset(text.bytes, fold: $0) }
+        foldOffset = platform.fold.flatMap { fold in
+            [fold.characters.flatMap(text.offset(afterScalars:)), fold.lines.flatMap(text.lineStart)].compactMap { $0 }.min()
+        }
         (trailingBlockStart, trailingHashtags) = PostLayout.trailingBlock(text.bytes)
     }
 
@@ -23,21 +25,6 @@ struct PostLayout {
             inTrailingHashtags: inBlock,
             beforeFirstAffiliateLink: firstAffiliateLink.map { span.lowerBound < $0 })
         return (placement, inBlock ? trailingHashtags.filter { $0 < span.lowerBound }.count : 0)
-    }
-
-    private static func foldOffset(_ bytes: [UInt8], fold: Platform.Fold) -> Int? {
-        var scalars = 0, lines = 1
-        for (offset, byte) in bytes.enumerated() {
-            if byte & 0xC0 != 0x80 {
-                if let limit = fold.characters, scalars == limit { return offset }
-                scalars += 1
-            }
-            if byte == 0x0A {
-                lines += 1
-                if let limit = fold.lines, lines > limit { return offset + 1 }
-            }
-        }
-        return nil
     }
 
     /// Walks back from the end over tokens that are hashtags, mentions or bare

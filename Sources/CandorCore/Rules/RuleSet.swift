@@ -72,8 +72,6 @@ public struct RuleSet: Sendable {
 
     public func language(_ id: String) -> LanguageProfile? { languages.first { $0.id == id } }
 
-    public var ruleCount: Int { signals.count + disclosures.count + jurisdictions.count + languages.count }
-
     /// The folder of rules shipped with Candor: `$CANDOR_RULES`, then
     /// `share/candor/Rules` beside the installed binary, then a `Rules` folder
     /// next to `Package.swift` above the binary (a source checkout).

@@ -40,8 +40,19 @@ public struct SourceText: Sendable {
         return Position(line: line + 1, column: SourceText.scalarCount(bytes[lineStarts[line]..<min(offset, bytes.count)]) + 1)
     }
 
-    /// Unicode scalars before `offset` (bytes that start a UTF-8 sequence).
-    public func scalarOffset(of offset: Int) -> Int { SourceText.scalarCount(bytes[0..<min(offset, bytes.count)]) }
+    /// The byte offset at which the scalar numbered `count` (0-based) starts;
+    /// nil when the text has no more than `count` scalars.
+    public func offset(afterScalars count: Int) -> Int? {
+        var seen = 0
+        for (offset, byte) in bytes.enumerated() where byte & 0xC0 != 0x80 {
+            if seen == count { return offset }
+            seen += 1
+        }
+        return nil
+    }
+
+    /// The byte offset at which the 0-based line `index` starts, if it exists.
+    public func lineStart(_ index: Int) -> Int? { index < lineStarts.count ? lineStarts[index] : nil }
 
     /// The bytes of the line holding `offset`, without its line terminator.
     public func lineRange(containing offset: Int) -> Range<Int> {
