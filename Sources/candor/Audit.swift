@@ -39,10 +39,13 @@ struct Audit: ParsableCommand {
     @Option(help: "Worker threads (default: one per core).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    @Option(help: ArgumentHelp("A YAML file of declared partnerships: posts mentioning a partner carry its relationship (repeatable).", valueName: "file"))
+    var partners: [String] = []
+
     @OptionGroup var rules: RuleOptions
 
     func run() throws {
-        let ruleSet = try rules.load()
+        let ruleSet = try rules.load(partners: partners)
         for code in jurisdictions where ruleSet.jurisdiction(code) == nil {
             throw ValidationError("unknown jurisdiction '\(code)' (known: \(ruleSet.jurisdictions.keys.sorted().joined(separator: ", ")))")
         }

@@ -7,7 +7,7 @@ struct Candor: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Audit posts for undisclosed commercial relationships.",
         version: CandorVersion.current,
-        subcommands: [Audit.self, Rules.self],
+        subcommands: [Audit.self, Rules.self, Jurisdictions.self],
         defaultSubcommand: Audit.self)
 
     /// Usage errors exit with 2 (not ArgumentParser's 64), like every other input error.
@@ -33,12 +33,12 @@ struct RuleOptions: ParsableArguments {
     @Option(name: .customLong("rules"), help: ArgumentHelp("An extra rule folder, loaded after the built-in rules (repeatable).", valueName: "dir"))
     var extraDirectories: [String] = []
 
-    func load() throws -> RuleSet {
+    func load(partners: [String] = []) throws -> RuleSet {
         guard let builtIn = RuleSet.defaultDirectory() else {
             throw CleanExit.message("candor: error: cannot find the built-in rules; set CANDOR_RULES to the Rules folder")
         }
         do {
-            return try RuleSet.load(directories: [builtIn] + extraDirectories)
+            return try RuleSet.load(directories: [builtIn] + extraDirectories, partners: partners)
         } catch {
             FileHandle.standardError.write(Data((error.description + "\n").utf8))
             throw ExitCode(CandorCore.ExitCode.failure)

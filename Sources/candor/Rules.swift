@@ -5,7 +5,7 @@ import Foundation
 struct Rules: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List, test and export the rule library.",
-        subcommands: [List.self, Test.self, ExportPatterns.self])
+        subcommands: [List.self, Test.self, Explain.self, Stats.self, ExportPatterns.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List every rule with its kind, category or language, and file.")

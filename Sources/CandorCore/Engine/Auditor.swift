@@ -9,9 +9,12 @@ public struct Post: Sendable {
     public var platform: Platform?
     public var market: String?
     public var declared: [Category]
+    /// Publication date (ISO 8601), used to date declared partnerships.
+    public var date: String?
 
     public init(path: String, record: Int? = nil, id: String? = nil, text: SourceText,
-                platform: Platform? = nil, market: String? = nil, declared: [Category] = []) {
+                platform: Platform? = nil, market: String? = nil, declared: [Category] = [], date: String? = nil) {
+        self.date = date
         self.path = path
         self.record = record
         self.id = id
@@ -83,7 +86,9 @@ public struct Auditor: Sendable {
         func failed(_ ruleID: String, _ failure: MatchFailure) {
             diagnostics.append("rule '\(ruleID)' gave up on \(describe(post)): \(failure)")
         }
-        let signalHits = rules.signals.indices.filter { mayMatch(signalKeywords[$0]) }.map { rules.signals[$0] }.flatMap { rule in
+        let signalHits = rules.signals.indices.filter { index in
+            mayMatch(signalKeywords[index]) && rules.signals[index].condition?.applies(jurisdictions: jurisdictionIDs, date: post.date) != false
+        }.map { rules.signals[$0] }.flatMap { rule in
             signalSpans(rule, in: text, links: links, scratch: scratch, onFailure: failed).map { Hit(rule: rule, span: $0) }
         }.sorted { $0.span.lowerBound < $1.span.lowerBound }
         let labelHits = rules.disclosures.indices.filter { mayMatch(labelKeywords[$0]) }.map { rules.disclosures[$0] }.flatMap { rule in
@@ -112,12 +117,17 @@ public struct Auditor: Sendable {
             let evidence = signalHits.filter { $0.rule.category == category }
             let declared = post.declared.contains(category)
             let relationshipSeverity = declared ? .error : evidence.map(\.rule.severity).max() ?? .error
+            let evidenceLines = evidence.map { text.lineIndex(of: $0.span.lowerBound) }
             var verdicts: [String: String] = [:]
             for policy in policies {
+                // A declared partnership limited to some markets is judged only there.
+                guard declared || evidence.contains(where: { $0.rule.condition?.applies(jurisdictions: [policy.id], date: post.date) ?? true }) else { continue }
                 // Judge every label that covers this category, then keep the best outcome.
                 var outcomes: [(kind: FindingKind?, hit: Int, reason: String)] = []
                 for (index, hit) in labelHits.enumerated() where hit.rule.covers.contains(category) {
-                    let (kind, reason) = judge(hit.rule, for: category, under: policy, placement: placements[index], platform: platform)
+                    let near = evidenceLines.contains { $0 == text.lineIndex(of: hit.span.lowerBound) || $0 == text.lineIndex(of: hit.span.lowerBound) + 1 }
+                    let (kind, reason) = judge(hit.rule, for: category, under: policy, placement: placements[index],
+                                               nearEvidence: near, postLanguage: language, platform: platform)
                     outcomes.append((kind, index, reason))
                     if kind == nil { acceptedBy[index].insert(policy.id) }
                 }
@@ -179,15 +189,25 @@ public struct Auditor: Sendable {
     /// How one jurisdiction sees one label for one category: nil when the label
     /// is accepted and well placed, else the finding kind and why.
     private func judge(_ label: DisclosureRule, for category: Category, under policy: JurisdictionPolicy,
-                       placement: (Placement, hashtagsBefore: Int), platform: Platform) -> (FindingKind?, String) {
+                       placement: (Placement, hashtagsBefore: Int), nearEvidence: Bool,
+                       postLanguage: String?, platform: Platform) -> (FindingKind?, String) {
+        let required = policy.requiredLanguage(postLanguage: postLanguage)
         guard policy.accepts[label.id]?.contains(category) == true else {
             if let reason = policy.insufficient[label.id] { return (.insufficient, reason) }
-            if label.language != policy.language, rules.acceptedAtHome[label.id]?.contains(category) == true {
-                return (.wrongLanguage, "\(policy.name) requires a label in \(languageName(policy.language))")
+            if let reason = policy.conditional[label.id] { return (.insufficient, "on its own it is not enough: \(reason)") }
+            if let required, label.language != required, rules.acceptedAtHome[label.id]?.contains(category) == true {
+                return (.wrongLanguage, "\(policy.name) requires a label in \(languageName(required))")
             }
             return (.insufficient, "it is not a label \(policy.name) accepts for a \(category.phrase)")
         }
+        // A jurisdiction that accepts labels in any language wants the audience's.
+        if policy.language == JurisdictionPolicy.audienceLanguage, let required, label.language != required {
+            return (.wrongLanguage, "\(policy.name) requires a label in the audience's language, \(languageName(required))")
+        }
         let (position, hashtagsBefore) = placement
+        if policy.placement.nearEvidence.contains(category) {
+            return nearEvidence ? (nil, "") : (.hidden, "\(policy.name) wants the label right next to the \(category.phrase), on the same line or the line before")
+        }
         if policy.placement.beforeFold, position.beforeFold == false {
             return (.hidden, "it sits after the \(platform.displayName) fold, so readers only see it after tapping “more”")
         }
@@ -246,8 +266,11 @@ public struct Auditor: Sendable {
         if !options.jurisdictions.isEmpty { return options.jurisdictions }
         if let market = post.market?.lowercased(), rules.jurisdiction(market) != nil { return [market] }
         let audience = language ?? options.fallbackLanguage
-        let matching = rules.jurisdictions.values.filter { $0.language == audience }.map(\.id).sorted()
-        return matching.isEmpty ? rules.jurisdictions.values.filter { $0.language == options.fallbackLanguage }.map(\.id).sorted() : matching
+        func automatic(for language: String) -> [String] {
+            rules.jurisdictions.values.filter { $0.automatic && $0.language == language }.map(\.id).sorted()
+        }
+        let matching = automatic(for: audience)
+        return matching.isEmpty ? automatic(for: options.fallbackLanguage) : matching
     }
 
     private func languageName(_ id: String) -> String { rules.language(id)?.name ?? id }

@@ -113,7 +113,7 @@ public struct PostReader {
                 switch BatchRecord.parse(bytes) {
                 case let .success(record):
                     post(Post(path: source.path, record: number, id: record.id, text: SourceText(record.text),
-                              platform: record.platform, market: record.market, declared: record.relationships))
+                              platform: record.platform, market: record.market, declared: record.relationships, date: record.date))
                 case let .failure(message):
                     problem(InputProblem(path: source.path, line: number, message: message, fatal: false))
                 }
@@ -166,6 +166,7 @@ struct BatchRecord {
     var platform: Platform?
     var market: String?
     var relationships: [Category]
+    var date: String?
 
     enum Parsed {
         case success(BatchRecord)
@@ -181,7 +182,7 @@ struct BatchRecord {
         }
         guard let fields = object as? [String: Any] else { return .failure("a record must be a JSON object, skipped") }
         guard let text = fields["text"] as? String else { return .failure("record has no string field 'text', skipped") }
-        var record = BatchRecord(id: nil, text: Array(text.utf8), platform: nil, market: nil, relationships: [])
+        var record = BatchRecord(id: nil, text: Array(text.utf8), platform: nil, market: nil, relationships: [], date: nil)
         switch fields["id"] {
         case let id as String: record.id = id
         case let id as NSNumber: record.id = id.stringValue
@@ -194,6 +195,7 @@ struct BatchRecord {
             record.platform = known
         }
         record.market = fields["market"] as? String
+        record.date = (fields["published_at"] ?? fields["date"]) as? String
         let declared: [String]
         switch fields["relationship"] {
         case let one as String: declared = [one]

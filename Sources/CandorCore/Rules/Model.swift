@@ -99,6 +99,25 @@ public struct SignalRule: Sendable {
     public let matcher: SignalMatcher
     public let examples: RuleExamples
     public let location: SourceLocation
+    /// When the signal applies; nil for always (library rules). Declared partners use it.
+    public var condition: SignalCondition? = nil
+}
+
+/// Limits a declared partnership to some markets and dates.
+public struct SignalCondition: Sendable, Equatable {
+    /// Jurisdictions the partnership concerns; empty for all.
+    public let markets: Set<String>
+    /// ISO dates (YYYY-MM-DD), inclusive; a post without a date always qualifies.
+    public let from: String?
+    public let until: String?
+
+    public func applies(jurisdictions: [String], date: String?) -> Bool {
+        if !markets.isEmpty, markets.isDisjoint(with: jurisdictions) { return false }
+        guard let day = date.map({ String($0.prefix(10)) }) else { return true }
+        if let from, day < from { return false }
+        if let until, day > until { return false }
+        return true
+    }
 }
 
 /// A label that discloses one or more relationships, in one language.
@@ -123,6 +142,10 @@ public struct PlacementPolicy: Sendable {
     public var hashtagsBeforeLabel: Int?
     /// In long-form posts the label must come before the first affiliate link.
     public var beforeFirstAffiliateLink: Bool
+    /// For these categories the label must sit next to the evidence (on its
+    /// line or the line before), e.g. "Werbung" beside a discount code; this
+    /// replaces the other placement checks for them.
+    public var nearEvidence: Set<Category>
 }
 
 public struct PolicyExample: Sendable {
@@ -153,12 +176,19 @@ public enum Verdict: Sendable, Equatable {
 public struct JurisdictionPolicy: Sendable {
     public let id: String
     public let name: String
+    /// The language labels must be in, or `audience` for the post's own language.
     public let language: String
     public let reference: String
+    /// Chosen automatically for posts in its language; false for variants
+    /// (an older code) and baselines that apply only when asked for.
+    public let automatic: Bool
     /// Label rule id → categories that label discloses here.
     public let accepts: [String: Set<Category>]
     /// Label rule id → why this jurisdiction finds it ambiguous or insufficient.
     public let insufficient: [String: String]
+    /// Label rule id → why it counts only beside another accepted label (a
+    /// platform's paid-partnership tag, for example). Alone it is insufficient.
+    public let conditional: [String: String]
     public let placement: PlacementPolicy
     public let severities: [FindingKind: Severity]
     /// The disclosure to suggest, per category, in the jurisdiction's language.
@@ -168,6 +198,13 @@ public struct JurisdictionPolicy: Sendable {
     public let location: SourceLocation
 
     public func suggestion(for category: Category) -> String { suggestions[category] ?? defaultSuggestion }
+
+    /// The language a label must be in for a post in `postLanguage`.
+    public func requiredLanguage(postLanguage: String?) -> String? {
+        language == JurisdictionPolicy.audienceLanguage ? postLanguage : language
+    }
+
+    public static let audienceLanguage = "audience"
 }
 
 /// Common words that identify a language, used to pick jurisdictions by audience.

@@ -138,7 +138,7 @@ enum RuleLoader {
 
     private static func jurisdiction(_ node: Node, in file: YAMLFile,
                                      references: inout [(id: String, location: SourceLocation)]) -> JurisdictionPolicy? {
-        let keys = ["id", "name", "language", "reference", "accepts", "insufficient", "placement", "severity", "suggestions", "examples"]
+        let keys = ["id", "name", "language", "reference", "automatic", "accepts", "insufficient", "conditional", "placement", "severity", "suggestions", "examples"]
         guard let fields = file.fields(node, allowed: keys, what: "a jurisdiction") else { return nil }
         let id = fields.string("id"), name = fields.string("name"), language = fields.string("language")
         let reference = fields.string("reference")
@@ -157,24 +157,29 @@ enum RuleLoader {
             file.error(node, "a jurisdiction is missing required key 'accepts'")
         }
 
-        var insufficient: [String: String] = [:]
-        if let node = fields["insufficient"] {
-            if let mapping = node.mapping {
-                for (key, value) in mapping {
-                    guard let label = key.string else { continue }
-                    references.append((label, file.location(key)))
-                    if let reason = value.scalar?.string, !reason.isEmpty { insufficient[label] = reason } else { file.error(value, "give the reason '\(label)' is insufficient") }
-                }
-            } else {
-                file.error(node, "'insufficient' maps label ids to the reason they fall short")
+        /// A map of label id → reason, as used by `insufficient` and `conditional`.
+        func reasons(_ key: String) -> [String: String] {
+            guard let node = fields[key] else { return [:] }
+            guard let mapping = node.mapping else {
+                file.error(node, "'\(key)' maps label ids to the reason they fall short")
+                return [:]
             }
+            var result: [String: String] = [:]
+            for (keyNode, value) in mapping {
+                guard let label = keyNode.string else { continue }
+                references.append((label, file.location(keyNode)))
+                if let reason = value.scalar?.string, !reason.isEmpty { result[label] = reason } else { file.error(value, "give the reason '\(label)' is \(key)") }
+            }
+            return result
         }
+        let insufficient = reasons("insufficient"), conditional = reasons("conditional")
 
-        var placement = PlacementPolicy(beforeFold: false, hashtagsBeforeLabel: nil, beforeFirstAffiliateLink: false)
-        if let node = fields["placement"], let rules = file.fields(node, allowed: ["before-fold", "hashtags-before-label", "before-first-affiliate-link"], what: "placement") {
+        var placement = PlacementPolicy(beforeFold: false, hashtagsBeforeLabel: nil, beforeFirstAffiliateLink: false, nearEvidence: [])
+        if let node = fields["placement"], let rules = file.fields(node, allowed: ["before-fold", "hashtags-before-label", "before-first-affiliate-link", "near-evidence"], what: "placement") {
             placement.beforeFold = rules.bool("before-fold") ?? false
             placement.hashtagsBeforeLabel = rules.int("hashtags-before-label")
             placement.beforeFirstAffiliateLink = rules.bool("before-first-affiliate-link") ?? false
+            placement.nearEvidence = rules.categories("near-evidence") ?? []
         }
 
         var severities: [FindingKind: Severity] = [.insufficient: .error, .hidden: .error, .wrongLanguage: .error]
@@ -202,8 +207,9 @@ enum RuleLoader {
         if examples.isEmpty { file.error(node, "a jurisdiction needs at least one example post with its expected verdicts") }
 
         guard let id, let name, let language, let reference, let defaultSuggestion else { return nil }
-        return JurisdictionPolicy(id: id, name: name, language: language, reference: reference, accepts: accepts,
-                                  insufficient: insufficient, placement: placement, severities: severities,
+        return JurisdictionPolicy(id: id, name: name, language: language, reference: reference,
+                                  automatic: fields.bool("automatic") ?? true, accepts: accepts,
+                                  insufficient: insufficient, conditional: conditional, placement: placement, severities: severities,
                                   suggestions: suggestions, defaultSuggestion: defaultSuggestion,
                                   examples: examples, location: file.location(node))
     }
@@ -319,7 +325,7 @@ enum RuleLoader {
         return RuleExample(text: text, spans: spans, location: file.location(node))
     }
 
-    private static func yamlError(_ error: Error, path: String) -> RuleError {
+    static func yamlError(_ error: Error, path: String) -> RuleError {
         func at(_ mark: Mark, _ message: String) -> RuleError {
             RuleError(SourceLocation(file: path, line: mark.line, column: mark.column), "invalid YAML: \(message)")
         }

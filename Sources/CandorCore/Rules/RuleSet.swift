@@ -10,8 +10,9 @@ public struct RuleSet: Sendable {
     /// A label accepted at home but used for another audience is a wrong-language label.
     let acceptedAtHome: [String: Set<Category>]
 
-    /// Loads every `.yml`/`.yaml` file under the given folders.
-    public static func load(directories: [String]) throws(RuleLoadError) -> RuleSet {
+    /// Loads every `.yml`/`.yaml` file under the given folders, then the
+    /// declared partnerships in each partners file.
+    public static func load(directories: [String], partners: [String] = []) throws(RuleLoadError) -> RuleSet {
         var loaded = RuleLoader.Loaded()
         for directory in directories {
             do {
@@ -22,6 +23,7 @@ public struct RuleSet: Sendable {
                 loaded.errors.append(RuleError(SourceLocation(file: directory, line: 1, column: 1), "\(error)"))
             }
         }
+        for file in partners { PartnerLoader.load(file: file, into: &loaded) }
         return try RuleSet(loaded)
     }
 
@@ -52,7 +54,7 @@ public struct RuleSet: Sendable {
         for rule in disclosures where !languageIDs.contains(rule.language) {
             errors.append(RuleError(rule.location, "disclosure '\(rule.id)' names unknown language '\(rule.language)'"))
         }
-        for policy in loaded.jurisdictions where !languageIDs.contains(policy.language) {
+        for policy in loaded.jurisdictions where !languageIDs.contains(policy.language) && policy.language != JurisdictionPolicy.audienceLanguage {
             errors.append(RuleError(policy.location, "jurisdiction '\(policy.id)' names unknown language '\(policy.language)'"))
         }
         guard errors.isEmpty else { throw RuleLoadError(errors: errors) }
@@ -69,6 +71,9 @@ public struct RuleSet: Sendable {
     }
 
     public func jurisdiction(_ id: String) -> JurisdictionPolicy? { jurisdictions[id] }
+
+    /// Whether a jurisdiction of the label's own language accepts it for some category.
+    public func isAcceptedAtHome(_ labelID: String) -> Bool { !(acceptedAtHome[labelID] ?? []).isEmpty }
 
     public func language(_ id: String) -> LanguageProfile? { languages.first { $0.id == id } }
 
