@@ -66,8 +66,12 @@ public final class Pattern: @unchecked Sendable {
         var errorCode: Int32 = 0
         var errorOffset: Int = 0
         let utf8 = Array(source.utf8)
+        // Posts come with LF or CRLF line ends; ^ and $ must work with both.
+        let context = pcre2_compile_context_create_8(nil)
+        defer { pcre2_compile_context_free_8(context) }
+        pcre2_set_newline_8(context, UInt32(PCRE2_NEWLINE_ANYCRLF))
         let compiled = utf8.withUnsafeBufferPointer { buffer in
-            pcre2_compile_8(buffer.baseAddress ?? Pattern.emptyInput, buffer.count, flags, &errorCode, &errorOffset, nil)
+            pcre2_compile_8(buffer.baseAddress ?? Pattern.emptyInput, buffer.count, flags, &errorCode, &errorOffset, context)
         }
         guard let compiled else {
             throw PatternCompileError(message: Pattern.errorMessage(errorCode), offset: errorOffset)

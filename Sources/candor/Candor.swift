@@ -35,7 +35,8 @@ struct RuleOptions: ParsableArguments {
 
     func load(partners: [String] = []) throws -> RuleSet {
         guard let builtIn = RuleSet.defaultDirectory() else {
-            throw CleanExit.message("candor: error: cannot find the built-in rules; set CANDOR_RULES to the Rules folder")
+            writeErr("candor: error: cannot find the built-in rules; set CANDOR_RULES to the Rules folder\n")
+            throw ExitCode(CandorCore.ExitCode.failure)
         }
         do {
             return try RuleSet.load(directories: [builtIn] + extraDirectories, partners: partners)

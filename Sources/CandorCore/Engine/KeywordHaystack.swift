@@ -4,13 +4,22 @@ import Glibc
 import Darwin
 #endif
 
-/// Text searched for rule keywords. ASCII letters are folded to lower case
-/// (keywords are stored lower-case); other bytes are compared as they are.
+/// Text searched for rule keywords. ASCII and Latin-1 capitals (À–Þ) are folded
+/// to lower case, as keywords are stored; other bytes are compared as they are.
 struct KeywordHaystack {
     private let bytes: [UInt8]
 
     init(_ text: [UInt8]) {
-        bytes = text.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+        var folded = text
+        for index in folded.indices {
+            let byte = folded[index]
+            if byte >= 0x41 && byte <= 0x5A {
+                folded[index] = byte | 0x20
+            } else if byte >= 0x80 && byte <= 0x9E && byte != 0x97 && index > 0 && text[index - 1] == 0xC3 {
+                folded[index] = byte + 0x20  // "Ó" (C3 93) → "ó" (C3 B3); "×" (C3 97) has no lower case
+            }
+        }
+        bytes = folded
     }
 
     init(_ text: String) { self.init(Array(text.utf8)) }

@@ -24,11 +24,13 @@ struct LanguageDetector: Sendable {
         var word: [UInt8] = []
         var wordStart = 0
         var position = 0
+        var nextSkipped = 0  // `skipped` is in text order; words arrive in text order too
         func finish() {
             defer { word.removeAll(keepingCapacity: true) }
             guard !word.isEmpty else { return }
             if wordStart > 0, bytes[wordStart - 1] == UInt8(ascii: "#") || bytes[wordStart - 1] == UInt8(ascii: "@") { return }
-            if skipped.contains(where: { $0.contains(wordStart) }) { return }
+            while nextSkipped < skipped.count, skipped[nextSkipped].upperBound <= wordStart { nextSkipped += 1 }
+            if nextSkipped < skipped.count, skipped[nextSkipped].contains(wordStart) { return }
             for profile in index[word] ?? [] { hits[profile] += 1 }
         }
         while position < bytes.count {

@@ -144,16 +144,18 @@ struct LineReader {
             number += 1
             body(number, Array(line.last == 0x0D ? line.dropLast() : line))
         }
+        var searched = 0  // bytes of `pending` already known to hold no newline
         while true {
             let chunk = handle.readData(ofLength: chunkSize)
             if chunk.isEmpty { break }
             pending.append(contentsOf: chunk)
             var start = 0
-            while let newline = pending[start...].firstIndex(of: 0x0A) {
+            while let newline = pending[max(start, searched)...].firstIndex(of: 0x0A) {
                 emit(pending[start..<newline])
                 start = newline + 1
             }
             pending.removeFirst(start)
+            searched = pending.count
         }
         if !pending.isEmpty { emit(pending[...]) }
     }
@@ -176,7 +178,7 @@ struct BatchRecord {
     static func parse(_ line: [UInt8]) -> Parsed {
         let object: Any
         do {
-            object = try JSONSerialization.jsonObject(with: Data(line), options: [.fragmentsAllowed])
+            object = try JSONSerialization.jsonObject(with: Data(line))
         } catch {
             return .failure("malformed JSON record, skipped (\(String(describing: (error as NSError).userInfo[NSDebugDescriptionErrorKey] ?? "invalid JSON")))")
         }

@@ -82,7 +82,8 @@ public struct RuleSet: Sendable {
     /// next to `Package.swift` above the binary (a source checkout).
     public static func defaultDirectory() -> String? {
         if let configured = ProcessInfo.processInfo.environment["CANDOR_RULES"], !configured.isEmpty { return configured }
-        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        // The running binary, wherever it was started from (argv[0] may be a bare name).
+        let executable = (Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])).resolvingSymlinksInPath()
         var directory = executable.deletingLastPathComponent()
         let installed = directory.deletingLastPathComponent().appendingPathComponent("share/candor/Rules")
         if FileManager.default.fileExists(atPath: installed.path) { return installed.path }
