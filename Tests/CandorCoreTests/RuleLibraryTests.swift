@@ -12,9 +12,9 @@ import Testing
         for failure in result.failures { Issue.record("\(failure)") }
     }
 
-    @Test func libraryCoversEveryCategoryInEnglishSpanishAndItalian() {
+    @Test func libraryCoversEveryCategoryInSixLanguagesAndNineJurisdictions() {
         for category in Category.allCases {
-            for language in ["en", "es", "it"] {
+            for language in ["en", "es", "it", "fr", "de", "pt"] {
                 let signals = shippedRules.signals.filter { rule in
                     guard rule.category == category else { return false }
                     if rule.id.contains(".\(language).") { return true }
@@ -24,7 +24,8 @@ import Testing
                 #expect(!signals.isEmpty, "no \(category.rawValue) signal for \(language)")
             }
         }
-        #expect(Set(shippedRules.jurisdictions.keys).isSuperset(of: ["us", "uk", "es", "it"]))
-        #expect(Set(shippedRules.disclosures.map(\.language)) == ["en", "es", "it"])
+        #expect(Set(shippedRules.jurisdictions.keys).isSuperset(of: ["us", "uk", "es", "it", "de", "fr", "br", "pt", "eu"]))
+        #expect(Set(shippedRules.disclosures.map(\.language)) == ["en", "es", "it", "fr", "de", "pt"])
+        #expect(RuleSelfTest(rules: shippedRules).runAll().examples >= 300)
     }
 }
