@@ -46,6 +46,8 @@ struct Audit: ParsableCommand {
 
     func run() throws {
         let ruleSet = try rules.load(partners: partners)
+        var seen = Set<String>()
+        let jurisdictions = self.jurisdictions.map { $0.lowercased() }.filter { seen.insert($0).inserted }
         for code in jurisdictions where ruleSet.jurisdiction(code) == nil {
             throw ValidationError("unknown jurisdiction '\(code)' (known: \(ruleSet.jurisdictions.keys.sorted().joined(separator: ", ")))")
         }

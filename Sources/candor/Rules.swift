@@ -1,5 +1,6 @@
 import ArgumentParser
 import CandorCore
+import CandorPCRE
 import Foundation
 
 struct Rules: ParsableCommand {
@@ -51,12 +52,18 @@ struct Rules: ParsableCommand {
     struct ExportPatterns: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "export-patterns",
-            abstract: "Print every text pattern, one per line, for a bare regex scanner (pcre2grep -f, rg -P -f).")
+            abstract: "Print the patterns that run over post text (signals and labels), one per line, for a bare regex scanner (pcre2grep -f, rg -P -f). URL-part patterns are left out: they only mean something on a split URL.")
         @OptionGroup var rules: RuleOptions
 
         func run() throws {
             let set = try rules.load()
-            let patterns = set.signals.flatMap(\.matcher.patterns) + set.disclosures.map(\.pattern)
+            let textSignals = set.signals.compactMap { rule -> Pattern? in
+                switch rule.matcher {
+                case let .text(pattern), let .linkText(pattern): return pattern
+                case .url: return nil
+                }
+            }
+            let patterns = textSignals + set.disclosures.map(\.pattern)
             for pattern in patterns {
                 writeOut((pattern.options.contains(.caseInsensitive) ? "(?i)" : "") + pattern.source + "\n")
             }

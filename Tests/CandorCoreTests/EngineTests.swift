@@ -79,6 +79,11 @@ import Testing
         #expect(report.disclosures.first(where: { $0.ruleId == "label.en.ad" })?.acceptedBy == ["uk", "us"])
     }
 
+    @Test func labelsOnTheirOwnLineWorkWithCRLF() {
+        #expect(audit("Ad\r\nUse my code MAYA15 for 15% off", jurisdictions: ["us"]).findings.isEmpty)
+        #expect(audit("Publicidad\r\nCon mi código LUCIA15 tenéis un 15%", jurisdictions: ["es"]).findings.isEmpty)
+    }
+
     @Test func aPostThatOnlyTalksAboutAdvertisingHoldsNoRelationship() {
         let text = "Creators must label ads. Use #ad or “Advertisement” upfront; #sp and thanking a brand are not enough, and affiliate links need a disclosure too."
         let report = audit(text)

@@ -251,7 +251,8 @@ public struct Auditor: Sendable {
         do {
             return try text.bytes.withUnsafeBufferPointer { buffer throws(MatchFailure) in
                 try pattern.allMatches(in: UnsafeBufferPointer(rebasing: buffer[range]), scratch: scratch)
-            }.map { ($0.lowerBound + range.lowerBound)..<($0.upperBound + range.lowerBound) }
+            }.filter { !$0.isEmpty }  // a zero-width match is no evidence
+                .map { ($0.lowerBound + range.lowerBound)..<($0.upperBound + range.lowerBound) }
         } catch {
             onFailure(error)
             return []

@@ -1,4 +1,5 @@
 import CandorPCRE
+import Foundation
 
 /// Runs every rule's own examples through the real engine: marked spans must
 /// match exactly, `no-match` examples must stay silent, keywords must not hide
@@ -92,6 +93,14 @@ public struct RuleSelfTest: Sendable {
             }
             if !keywords.isEmpty, !keywords.contains(where: { KeywordHaystack(example.text).contains(Array($0.utf8)) }) {
                 fail(example, "no keyword (\(keywords.joined(separator: ", "))) occurs in this example, so the prefilter would skip it")
+            }
+            // Windows line ends must not change what matches: every LF becomes CRLF,
+            // and a CRLF line is appended.
+            let bytes = Array(example.text.utf8)
+            func crlfOffset(_ offset: Int) -> Int { offset + bytes[0..<offset].filter { $0 == 0x0A }.count }
+            let crlf = example.text.replacingOccurrences(of: "\n", with: "\r\n") + "\r\nmore text"
+            if spans(SourceText(crlf)) != example.spans.map({ crlfOffset($0.lowerBound)..<crlfOffset($0.upperBound) }) {
+                fail(example, "spans change when the example uses CRLF line ends")
             }
             if !anchored {
                 let shift = RuleSelfTest.multibytePrefix.utf8.count
