@@ -156,11 +156,45 @@ struct CLI {
     }
 }
 
+@Suite struct SampleTests {
+    @Test func samplesThatOnlyDiscussDisclosureHaveNoErrors() throws {
+        for path in ["Samples/en/disclosure-guide.md", "Samples/it/guida-pubblicita.md"] {
+            let result = try CLI.run(["audit", "--format", "jsonl", path])
+            #expect(result.code == 0, "\(path) should pass")
+            #expect(!result.stdout.contains(#""severity":"error""#), "\(path) has an error finding")
+        }
+    }
+
+    @Test func everyCommercialSampleHasAFinding() throws {
+        let result = try CLI.run(["audit", "--format", "jsonl", "Samples"])
+        let reports = result.stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        let flagged = Set(reports.filter { !(($0["findings"] as? [Any]) ?? []).isEmpty }.compactMap { $0["path"] as? String })
+        for path in ["Samples/en/amazon-finds.txt", "Samples/en/hotel-stay.txt", "Samples/en/gifted-serum.txt", "Samples/en/buried-ad.txt",
+                     "Samples/es/afiliados-cocina.txt", "Samples/es/hotel-menorca.txt", "Samples/es/anuncio-en-ingles.txt", "Samples/it/blogtrip-langhe.txt"] {
+            #expect(flagged.contains(path), "\(path) should have a finding")
+        }
+        for path in ["Samples/en/trail-partnership.txt", "Samples/es/publi-paleta.txt", "Samples/it/prodotto-inviato.txt"] {
+            #expect(!flagged.contains(path), "\(path) is correctly disclosed")
+        }
+    }
+}
+
 @Suite struct RulesCommandTests {
     @Test func rulesTestPassesOnTheShippedLibrary() throws {
         let result = try CLI.run(["rules", "test"])
         #expect(result.code == 0)
         #expect(result.stderr.hasSuffix("examples, passed\n"))
+    }
+
+    @Test func jurisdictionsAndExplainDescribeTheLibrary() throws {
+        let listing = try CLI.run(["jurisdictions"])
+        #expect(listing.code == 0)
+        for id in ["us", "uk", "es", "es-2020", "it", "de", "fr", "br", "pt", "eu"] {
+            #expect(listing.stdout.contains("\n\(id): ") || listing.stdout.hasPrefix("\(id): "), "missing \(id)")
+        }
+        let explained = try CLI.run(["rules", "explain", "label.en.thanks"])
+        #expect(explained.stdout.contains("    us: insufficient: thanking a brand does not tell readers the post is paid for"))
+        #expect(try CLI.run(["rules", "explain", "no.such.rule"]).code == 2)
     }
 
     @Test func rulesListNamesEveryKind() throws {
