@@ -1,5 +1,6 @@
 import CandorCore
 import CandorPCRE
+import Foundation
 import Testing
 
 @Suite struct SourceTextTests {
@@ -52,5 +53,86 @@ import Testing
         #expect(NormalizedURL("https://go.skimresources.com/?url=https%253A%252F%252Fa.example%252F%253Ftag%253Dx").query
                 == "url=https://a.example/?tag=x")
         #expect(NormalizedURL("shareasale.com/r.cfm?B=1").host == "shareasale.com")
+    }
+
+    @Test func hostsAreUnicodeLowerCaseWithPunycodeDecoded() {
+        #expect(NormalizedURL("https://XN--BCHER-KVA.Example/Buch").host == "bücher.example")
+        #expect(NormalizedURL("https://WWW.MÜNCHEN.DE/").host == "münchen.de")
+        #expect(NormalizedURL("https://shop。example。com/a").host == "shop.example.com")
+        #expect(NormalizedURL("https://xn--zz-/").host == "xn--zz-")  // invalid Punycode is kept as written
+    }
+
+    @Test func bareURLsAfterCJKTextAndBeforeCJKPunctuation() {
+        let text = "詳細はamzn.to/3xKq9Lm。「https://liketk.it/4aBcD」 über.de/x (https://bücher.example/ä)…"
+        let found = links(text).map { String(decoding: Array(text.utf8)[$0.urlSpan], as: UTF8.self) }
+        #expect(found == ["amzn.to/3xKq9Lm", "https://liketk.it/4aBcD", "über.de/x", "https://bücher.example/ä"])
+    }
+
+    func candidates(_ text: String) -> [String] {
+        links(text).first.map { $0.candidates.map { "\($0.host)\($0.path)?\($0.query)" } } ?? []
+    }
+
+    @Test func instagramShimAroundSkimlinksAroundAmazonUnwrapsToTheTag() {
+        // Skimlinks' url= is double-encoded inside the Instagram shim's u=.
+        let skim = "https://go.skimresources.com/?id=12345X678901&xs=1&url=https%253A%252F%252Fwww.amazon.com%252Fdp%252FB01%253Ftag%253Dmaya-20%2526th%253D1"
+        let post = "Shop it https://l.instagram.com/?u=" + skim.replacingOccurrences(of: "%", with: "%25")
+            .replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: "/", with: "%2F")
+            .replacingOccurrences(of: "?", with: "%3F").replacingOccurrences(of: "=", with: "%3D")
+            .replacingOccurrences(of: "&", with: "%26") + "&e=AT3kP ok"
+        let found = links(post)
+        #expect(found.count == 1)
+        let link = found[0]
+        #expect(String(decoding: Array(post.utf8)[link.urlSpan], as: UTF8.self).hasSuffix("&e=AT3kP"))
+        #expect(link.candidates.map(\.host) == ["l.instagram.com", "go.skimresources.com", "amazon.com"])
+        #expect(link.candidates[2].path == "/dp/B01")
+        #expect(link.candidates[2].query == "tag=maya-20&th=1")
+        // The Amazon rule reports the whole Instagram link.
+        let report = audit(post, jurisdictions: ["us"])
+        #expect(report.relationships.first?.evidence.map(\.ruleId).contains("affiliate.amazon-tag") == true)
+        #expect(report.relationships.first?.evidence.first.map(\.text) == String(decoding: Array(post.utf8)[link.urlSpan], as: UTF8.self))
+    }
+
+    @Test func doubleEncodedSkimlinksOnAPublisherDomainUnwrapsToAmazon() {
+        let url = "https://go.theguardian.com/?id=114047X1572903&url=https%253A%252F%252Fwww.amazon.co.uk%252Fdp%252FB0%253Ftag%253Dguardian-21&sref=x"
+        #expect(candidates("Via \(url)") == [
+            "go.theguardian.com/?id=114047X1572903&url=https://www.amazon.co.uk/dp/B0?tag=guardian-21&sref=x",
+            "amazon.co.uk/dp/B0?tag=guardian-21",
+        ])
+        // Without a Skimlinks id a url= parameter on an unknown host is left alone.
+        #expect(candidates("https://www.example.com/?id=12345&url=https%3A%2F%2Fwww.amazon.com%2F") .count == 1)
+    }
+
+    @Test func youTubeRedirectUnwrapsItsQParameter() {
+        let url = "https://www.youtube.com/redirect?event=video_description&redir_token=QUFFLUhqbA&q=https%3A%2F%2Famzn.to%2F3xKq9Lm&v=dQw4w9WgXcQ"
+        #expect(candidates(url) == [
+            "youtube.com/redirect?event=video_description&redir_token=QUFFLUhqbA&q=https://amzn.to/3xKq9Lm&v=dQw4w9WgXcQ",
+            "amzn.to/3xKq9Lm?",
+        ])
+        // Only the redirect path: a watch page's parameters are not destinations.
+        #expect(candidates("https://www.youtube.com/watch?v=dQw4w9WgXcQ&q=https%3A%2F%2Famzn.to%2F3x").count == 1)
+    }
+
+    @Test func wrapperTableCoversPathFormsAndEntitiesAndUnencodedDestinations() {
+        // Google's q= with &amp; separators in copied HTML.
+        #expect(candidates("https://www.google.co.uk/url?sa=t&amp;url=https%3A%2F%2Fwww.ebay.co.uk%2Fitm%2F1%3Fmkcid%3D1%26campid%3D5338765432&amp;usg=x").last
+                == "ebay.co.uk/itm/1?mkcid=1&campid=5338765432")
+        // CJ's deep-link form carries the destination raw in the path.
+        #expect(candidates("https://www.anrdoezrs.net/links/8834567/type/dlg/sid/ig/https://www.example-shop.com/item/1?color=red").last
+                == "example-shop.com/item/1?color=red")
+        // Tradedoubler's parenthesis form.
+        #expect(candidates("http://clkuk.tradedoubler.com/click?p(12345)a(1234567)g(24567890)url(https://www.example.co.uk/item)").last
+                == "example.co.uk/item?")
+        // An unencoded Rakuten murl keeps its own query.
+        #expect(candidates("https://click.linksynergy.com/deeplink?id=AbC&mid=1&murl=https://www.example.com/p?color=red&size=m").last
+                == "example.com/p?color=red&size=m")
+        // A relative destination (TradeTracker u=/item) has no host to match.
+        #expect(candidates("https://tc.tradetracker.net/?c=15640&m=12&a=123456&u=%2Fitem%2F1").count == 1)
+    }
+
+    @Test func unwrappingStopsAfterThreeLevels() {
+        var url = "https://www.example.com/p?tag=x"
+        for _ in 0..<4 { url = "https://out.reddit.com/t3?url=" + url.addingPercentEncoding(withAllowedCharacters: .alphanumerics)! }
+        let hosts = NormalizedURL(url).destinations().map(\.host)
+        #expect(hosts == ["out.reddit.com", "out.reddit.com", "out.reddit.com"])
     }
 }

@@ -231,10 +231,10 @@ public struct Auditor: Sendable {
         case let .linkText(pattern):
             return links.compactMap(\.textSpan).flatMap { Auditor.spans(of: pattern, in: text, range: $0, scratch: scratch, onFailure: report) }
         case let .url(host, path, query):
-            func matches(_ pattern: Pattern?, _ part: String) -> Bool {
+            func matches(_ pattern: Pattern?, _ part: [UInt8]) -> Bool {
                 guard let pattern else { return true }
                 do {
-                    return try Array(part.utf8).withUnsafeBufferPointer { buffer throws(MatchFailure) in
+                    return try part.withUnsafeBufferPointer { buffer throws(MatchFailure) in
                         try pattern.firstMatch(in: buffer, scratch: scratch)
                     } != nil
                 } catch {
@@ -242,7 +242,10 @@ public struct Auditor: Sendable {
                     return false
                 }
             }
-            return links.filter { matches(host, $0.url.host) && matches(path, $0.url.path) && matches(query, $0.url.query) }.map(\.urlSpan)
+            // A link matches when the link itself or any destination unwrapped from it does.
+            return links.filter { link in
+                link.candidates.contains { matches(host, $0.hostUTF8) && matches(path, $0.pathUTF8) && matches(query, $0.queryUTF8) }
+            }.map(\.urlSpan)
         }
     }
 

@@ -1,22 +1,141 @@
 import CandorPCRE
 import Foundation
 
+/// Where a redirect wrapper keeps the link it forwards to.
+public enum RedirectSource: Sendable, Equatable {
+    /// A query parameter (name compared ignoring case).
+    case parameter(String)
+    /// The whole query string (`href.li/?https://…`).
+    case wholeQuery
+    /// The first `http…` URL after this marker in the path or query (CJ
+    /// `/type/dlg/<url>`, Partnerize `destination:<url>`, Tradedoubler `url(<url>)`).
+    case after(String)
+}
+
+/// A condition on a wrapper's query for wrappers recognised by shape rather than host.
+public enum RedirectCondition: Sendable, Equatable {
+    /// The parameter's value is Skimlinks' `<publisher>X<site>` id (digits, `X`, digits).
+    case skimlinksID(parameter: String)
+}
+
+/// One redirect wrapper: which links it applies to and where the destination is.
+public struct RedirectWrapper: Sendable, Equatable {
+    /// The normalised host. `*.example.com` also covers its subdomains, `google.*`
+    /// any country domain of `google`, and `*` every host.
+    public let host: String
+    /// A case-insensitive prefix of the decoded path, when the wrapper has one.
+    public let path: String?
+    public let sources: [RedirectSource]
+    public let condition: RedirectCondition?
+
+    public init(_ host: String, path: String? = nil, _ sources: [RedirectSource], when condition: RedirectCondition? = nil) {
+        self.host = host
+        self.path = path
+        self.sources = sources
+        self.condition = condition
+    }
+}
+
+/// Links that forward to another URL given in a parameter or the path, one entry
+/// per wrapper. URL rules see the wrapper and every destination unwrapped from it.
+/// Sources: the affiliate-networks research notes (wrappers and each network's destination parameter).
+public let redirectWrappers: [RedirectWrapper] = [
+    // Platform link shims and search-engine redirects.
+    RedirectWrapper("l.instagram.com", [.parameter("u")]),
+    RedirectWrapper("l.facebook.com", path: "/l.php", [.parameter("u")]),
+    RedirectWrapper("lm.facebook.com", path: "/l.php", [.parameter("u")]),
+    RedirectWrapper("l.messenger.com", path: "/l.php", [.parameter("u")]),
+    RedirectWrapper("*.youtube.com", path: "/redirect", [.parameter("q")]),
+    RedirectWrapper("google.*", path: "/url", [.parameter("q"), .parameter("url")]),
+    RedirectWrapper("out.reddit.com", [.parameter("url")]),
+    RedirectWrapper("click.redditmail.com", [.parameter("url")]),
+    RedirectWrapper("steamcommunity.com", path: "/linkfilter", [.parameter("url")]),
+    RedirectWrapper("disq.us", [.parameter("url")]),
+    RedirectWrapper("vk.com", path: "/away.php", [.parameter("to")]),
+    RedirectWrapper("t.umblr.com", path: "/redirect", [.parameter("z")]),
+    RedirectWrapper("href.li", [.wholeQuery]),
+    RedirectWrapper("duckduckgo.com", path: "/l/", [.parameter("uddg")]),
+    RedirectWrapper("getpocket.com", [.parameter("url")]),
+    RedirectWrapper("*.googleadservices.com", [.parameter("adurl")]),
+    // Affiliate networks' destination parameters.
+    RedirectWrapper("go.skimresources.com", [.parameter("url")]),
+    RedirectWrapper("go.redirectingat.com", [.parameter("url")]),
+    RedirectWrapper("*", [.parameter("url")], when: .skimlinksID(parameter: "id")),  // Skimlinks publisher CNAMEs
+    RedirectWrapper("*.anrdoezrs.net", [.parameter("url"), .after("/type/dlg/")]),
+    RedirectWrapper("*.dpbolvw.net", [.parameter("url"), .after("/type/dlg/")]),
+    RedirectWrapper("*.jdoqocy.com", [.parameter("url"), .after("/type/dlg/")]),
+    RedirectWrapper("*.kqzyfj.com", [.parameter("url"), .after("/type/dlg/")]),
+    RedirectWrapper("*.tkqlhce.com", [.parameter("url"), .after("/type/dlg/")]),
+    RedirectWrapper("*.qksrv.net", [.parameter("url"), .after("/type/dlg/")]),
+    RedirectWrapper("*.tqlkg.com", [.parameter("url"), .after("/type/dlg/")]),
+    RedirectWrapper("awin1.com", [.parameter("ued"), .parameter("p")]),
+    RedirectWrapper("*.linksynergy.com", [.parameter("murl")]),
+    RedirectWrapper("*.sjv.io", [.parameter("u")]),
+    RedirectWrapper("*.pxf.io", [.parameter("u")]),
+    RedirectWrapper("*.evyy.net", [.parameter("u")]),
+    RedirectWrapper("*.7eer.net", [.parameter("u")]),
+    RedirectWrapper("*.ojrq.net", [.parameter("u")]),
+    RedirectWrapper("goto.walmart.com", [.parameter("u")]),
+    RedirectWrapper("goto.target.com", [.parameter("u")]),
+    RedirectWrapper("redirect.viglink.com", [.parameter("u"), .parameter("ourl")]),
+    RedirectWrapper("shareasale.com", [.parameter("urllink")]),
+    RedirectWrapper("*.admitad.com", [.parameter("ulp")]),
+    RedirectWrapper("track.webgains.com", [.parameter("wgtarget")]),
+    RedirectWrapper("*.prf.hn", [.after("/destination:")]),
+    RedirectWrapper("*.tradedoubler.com", [.parameter("url"), .parameter("_td_deeplink"), .after("url(")]),
+    RedirectWrapper("t.cfjump.com", [.parameter("url")]),
+    RedirectWrapper("tc.tradetracker.net", [.parameter("u")]),
+    RedirectWrapper("avantlink.com", [.parameter("url")]),
+    RedirectWrapper("*.flexlinkspro.com", [.parameter("url")]),
+    RedirectWrapper("howl.me", [.parameter("url")]),
+    RedirectWrapper("af.moshimo.com", [.parameter("url")]),
+    RedirectWrapper("ck.jp.ap.valuecommerce.com", [.parameter("vc_url")]),
+    RedirectWrapper("*.a8.net", [.parameter("a8ejpredirect")]),
+    RedirectWrapper("linkconnector.com", [.parameter("url")]),
+    RedirectWrapper("track.adform.net", [.parameter("ckurl")]),
+    RedirectWrapper("*.partner-ads.com", [.parameter("htmlurl")]),
+    RedirectWrapper("idealo-partner.com", [.parameter("trg")]),
+    RedirectWrapper("rover.ebay.*", [.parameter("mpre")]),
+    RedirectWrapper("assoc-redirect.amazon.com", [.after("/g/r/")]),
+    RedirectWrapper("target.georiot.com", [.parameter("gr_url")]),
+]
+
 /// A link found in a post: where the URL sits, its normalised parts, and the
 /// visible link text when the post is Markdown or HTML.
 public struct Link: Sendable, Equatable {
     public let urlSpan: Range<Int>
     public let textSpan: Range<Int>?
     public let url: NormalizedURL
+    /// What URL rules match: the link itself, then every destination unwrapped
+    /// from it (see `redirectWrappers`), outermost first.
+    public let candidates: [NormalizedURL]
+
+    public init(urlSpan: Range<Int>, textSpan: Range<Int>?, url: NormalizedURL) {
+        self.urlSpan = urlSpan
+        self.textSpan = textSpan
+        self.url = url
+        candidates = [url] + url.destinations()
+    }
 }
 
 /// A URL split into the parts rules match separately. The host is lower-case
-/// without `www.`; path and query are HTML-entity- and percent-decoded (up to three
-/// times, for double-encoded wrappers).
+/// without `www.` (Unicode, with `xn--` labels decoded); path and query are
+/// HTML-entity- and percent-decoded (up to three times, for double-encoded wrappers).
 public struct NormalizedURL: Sendable, Equatable {
     public let raw: String
     public let host: String
     public let path: String
     public let query: String
+    /// Host, path and query as UTF-8, for matching without converting per rule.
+    public let hostUTF8: [UInt8]
+    public let pathUTF8: [UInt8]
+    public let queryUTF8: [UInt8]
+    /// Path and query as written (entities decoded, percent escapes kept), for unwrapping.
+    let rawPath: String
+    let rawQuery: String
+
+    /// How many wrappers deep `destinations()` looks.
+    public static let maxUnwrapDepth = 3
 
     public init(_ raw: String) {
         self.raw = raw
@@ -30,16 +149,166 @@ public struct NormalizedURL: Sendable, Equatable {
         var authority = rest[..<authorityEnd]
         if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
         if let colon = authority.lastIndex(of: ":") { authority = authority[..<colon] }
-        var host = authority.lowercased()
-        while host.hasSuffix(".") { host.removeLast() }
-        if host.hasPrefix("www.") { host.removeFirst(4) }
-        self.host = host
+        host = NormalizedURL.normalizeHost(String(authority))
 
         var remainder = rest[authorityEnd...]
         if let hash = remainder.firstIndex(of: "#") { remainder = remainder[..<hash] }
         let queryStart = remainder.firstIndex(of: "?")
-        path = NormalizedURL.percentDecode(String(remainder[..<(queryStart ?? remainder.endIndex)]))
-        query = queryStart.map { NormalizedURL.percentDecode(String(remainder[remainder.index(after: $0)...])) } ?? ""
+        rawPath = String(remainder[..<(queryStart ?? remainder.endIndex)])
+        rawQuery = queryStart.map { String(remainder[remainder.index(after: $0)...]) } ?? ""
+        path = NormalizedURL.percentDecode(rawPath)
+        query = NormalizedURL.percentDecode(rawQuery)
+        hostUTF8 = Array(host.utf8)
+        pathUTF8 = Array(path.utf8)
+        queryUTF8 = Array(query.utf8)
+    }
+
+    /// Lower-case (Unicode-aware), ideographic full stops read as dots, `xn--`
+    /// labels decoded, trailing dot and `www.` removed.
+    static func normalizeHost(_ authority: String) -> String {
+        var host = authority.lowercased()
+        if host.unicodeScalars.contains(where: { ["\u{3002}", "\u{FF0E}", "\u{FF61}"].contains($0) }) {
+            host = String(String.UnicodeScalarView(host.unicodeScalars.map { ["\u{3002}", "\u{FF0E}", "\u{FF61}"].contains($0) ? "." : $0 }))
+        }
+        while host.hasSuffix(".") { host.removeLast() }
+        if host.contains("xn--") {
+            host = host.split(separator: ".", omittingEmptySubsequences: false).map { label in
+                label.hasPrefix("xn--") ? (Punycode.decode(label.dropFirst(4)) ?? String(label)) : String(label)
+            }.joined(separator: ".")
+        }
+        if !host.allSatisfy(\.isASCII) { host = host.precomposedStringWithCanonicalMapping }
+        if host.hasPrefix("www.") { host.removeFirst(4) }
+        return host
+    }
+
+    /// Every destination this URL forwards to through known redirect wrappers,
+    /// up to `maxUnwrapDepth` levels, outermost first, without repeats.
+    public func destinations() -> [NormalizedURL] {
+        var found: [NormalizedURL] = []
+        var level = [self]
+        for _ in 0..<NormalizedURL.maxUnwrapDepth {
+            var next: [NormalizedURL] = []
+            for url in level {
+                for destination in url.directDestinations() where destination != self && !found.contains(destination) && !next.contains(destination) {
+                    next.append(destination)
+                }
+            }
+            if next.isEmpty { break }
+            found += next
+            level = next
+        }
+        return found
+    }
+
+    /// The destinations one wrapper level down.
+    func directDestinations() -> [NormalizedURL] {
+        guard !host.isEmpty else { return [] }
+        var result: [NormalizedURL] = []
+        for wrapper in redirectWrappers where NormalizedURL.host(host, matches: wrapper.host) {
+            if let prefix = wrapper.path, !path.lowercased().hasPrefix(prefix) { continue }
+            if let condition = wrapper.condition {
+                switch condition {
+                case let .skimlinksID(name):
+                    guard parameterValues(name).contains(where: NormalizedURL.isSkimlinksID) else { continue }
+                }
+            }
+            for source in wrapper.sources {
+                let values: [String]
+                switch source {
+                case let .parameter(name): values = parameterValues(name, keepingUnencodedRest: true)
+                case .wholeQuery: values = rawQuery.isEmpty ? [] : [rawQuery]
+                case let .after(marker): values = embeddedURL(after: marker).map { [$0] } ?? []
+                }
+                for value in values {
+                    guard let url = NormalizedURL.decodedURL(value) else { continue }
+                    let destination = NormalizedURL(url)
+                    if !destination.host.isEmpty, !result.contains(destination) { result.append(destination) }
+                }
+            }
+        }
+        return result
+    }
+
+    /// The raw values of a query parameter (its name compared ignoring case).
+    /// With `keepingUnencodedRest`, a value that is an unencoded URL with its own
+    /// query runs to the end of the query, since its `&` separators are its own.
+    func parameterValues(_ name: String, keepingUnencodedRest: Bool = false) -> [String] {
+        guard !rawQuery.isEmpty else { return [] }
+        let pairs = rawQuery.split(separator: "&", omittingEmptySubsequences: false)
+        var values: [String] = []
+        for (index, pair) in pairs.enumerated() {
+            guard let equals = pair.firstIndex(of: "=") else { continue }
+            let key = NormalizedURL.percentDecode(String(pair[..<equals]))
+            guard key.caseInsensitiveCompare(name) == .orderedSame else { continue }
+            var value = String(pair[pair.index(after: equals)...])
+            if keepingUnencodedRest, value.contains("://"), value.contains("?"), index + 1 < pairs.count {
+                value += "&" + pairs[(index + 1)...].joined(separator: "&")
+            }
+            values.append(value)
+        }
+        return values
+    }
+
+    /// The first `http` URL after `marker` in the path and query as written.
+    private func embeddedURL(after marker: String) -> String? {
+        let written = rawQuery.isEmpty ? rawPath : rawPath + "?" + rawQuery
+        guard let markerRange = written.range(of: marker, options: .caseInsensitive) else { return nil }
+        let tail = written[markerRange.upperBound...]
+        guard let start = tail.range(of: "http", options: .caseInsensitive) else { return nil }
+        var url = String(tail[start.lowerBound...])
+        if marker.hasSuffix("("), url.hasSuffix(")") { url.removeLast() }
+        return url
+    }
+
+    /// A parameter value percent-decoded until it reads as an absolute or
+    /// scheme-less URL (at most three times); nil when it never does.
+    static func decodedURL(_ value: String) -> String? {
+        var current = value.trimmingCharacters(in: .whitespaces)
+        for attempt in 0...3 {
+            if looksLikeURL(current) { return current }
+            guard attempt < 3, let decoded = percentDecodeOnce(Array(current.utf8)) else { return nil }
+            current = String(decoding: decoded, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+        }
+        return nil
+    }
+
+    /// `scheme://…`, `//host…`, `www.…` or `host.tld/…`.
+    static func looksLikeURL(_ text: String) -> Bool {
+        let scalars = Array(text.unicodeScalars.prefix(300))
+        if let schemeEnd = text.range(of: "://"), text.unicodeScalars.first.map(\.properties.isAlphabetic) == true,
+           text[..<schemeEnd.lowerBound].unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "+.-".unicodeScalars.contains($0)) }) {
+            return true
+        }
+        if text.hasPrefix("//") { return scalars.count > 2 }
+        if text.lowercased().hasPrefix("www.") { return true }
+        // Scheme-less host.tld/…: labels of letters, digits and hyphens, a dot, then a slash.
+        guard let slash = scalars.firstIndex(of: "/"), slash > 0 else { return false }
+        let host = scalars[..<slash]
+        return host.contains(".") && host.last != "." && host.first != "."
+            && host.allSatisfy { $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "." }
+    }
+
+    /// Skimlinks ids are `<publisher digits>X<site digits>`.
+    static func isSkimlinksID(_ value: String) -> Bool {
+        let parts = value.split(separator: "X", omittingEmptySubsequences: false)
+        return parts.count == 2 && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }
+    }
+
+    static func host(_ host: String, matches pattern: String) -> Bool {
+        if pattern == "*" { return true }
+        if pattern.hasPrefix("*.") {
+            let domain = pattern.dropFirst(2)
+            guard host.hasSuffix(domain) else { return false }
+            return host.count == domain.count || host.dropLast(domain.count).hasSuffix(".")
+        }
+        if pattern.hasSuffix(".*") {
+            // A country domain: one or two short labels after the name (google.de, google.co.uk).
+            let name = pattern.dropLast(2) + "."
+            guard host.hasPrefix(name) else { return false }
+            let suffix = host.dropFirst(name.count).split(separator: ".", omittingEmptySubsequences: false)
+            return (1...2).contains(suffix.count) && suffix.allSatisfy { (2...3).contains($0.count) && $0.allSatisfy(\.isLetter) }
+        }
+        return host == pattern
     }
 
     static func decodeEntities(_ text: String) -> String {
@@ -90,6 +359,68 @@ public struct NormalizedURL: Sendable, Equatable {
     }
 }
 
+
+/// RFC 3492 Punycode decoding, for `xn--` host labels.
+enum Punycode {
+    private static let base = 36, tMin = 1, tMax = 26, skew = 38, damp = 700
+
+    static func decode(_ input: Substring) -> String? {
+        let scalars = Array(input.unicodeScalars)
+        guard scalars.count <= 63, scalars.allSatisfy(\.isASCII) else { return nil }
+        var output: [Unicode.Scalar] = []
+        var index = 0
+        if let delimiter = scalars.lastIndex(of: "-") {
+            output = Array(scalars[..<delimiter])
+            index = delimiter + 1
+        }
+        var n = 128, i = 0, bias = 72
+        while index < scalars.count {
+            let oldI = i
+            var weight = 1
+            var k = base
+            while true {
+                guard index < scalars.count else { return nil }
+                let c = scalars[index]
+                index += 1
+                let digit: Int
+                switch c {
+                case "a"..."z": digit = Int(c.value) - 97
+                case "A"..."Z": digit = Int(c.value) - 65
+                case "0"..."9": digit = Int(c.value) - 22
+                default: return nil
+                }
+                guard digit <= (Int(Int32.max) - i) / weight else { return nil }
+                i += digit * weight
+                let t = k <= bias ? tMin : (k >= bias + tMax ? tMax : k - bias)
+                if digit < t { break }
+                guard weight <= Int(Int32.max) / (base - t) else { return nil }
+                weight *= base - t
+                k += base
+            }
+            bias = adapt(i - oldI, points: output.count + 1, first: oldI == 0)
+            n += i / (output.count + 1)
+            i %= output.count + 1
+            guard let scalar = Unicode.Scalar(UInt32(clamping: n)), n <= 0x10FFFF else { return nil }
+            output.insert(scalar, at: i)
+            i += 1
+        }
+        // An all-ASCII result is not a valid IDN label.
+        guard !output.allSatisfy(\.isASCII) else { return nil }
+        return String(String.UnicodeScalarView(output))
+    }
+
+    private static func adapt(_ delta: Int, points: Int, first: Bool) -> Int {
+        var delta = first ? delta / damp : delta / 2
+        delta += delta / points
+        var k = 0
+        while delta > ((base - tMin) * tMax) / 2 {
+            delta /= base - tMin
+            k += base
+        }
+        return k + (base - tMin + 1) * delta / (delta + skew)
+    }
+}
+
 /// Finds links in post text: Markdown `[text](url)`, HTML `<a href>`, URLs with a
 /// scheme, `www.` hosts and scheme-less `host.tld/path`.
 public struct LinkExtractor: Sendable {
@@ -101,7 +432,14 @@ public struct LinkExtractor: Sendable {
         // These patterns are fixed and known to compile.
         markdown = try! Pattern(#"\[([^\]\n]{0,500})\]\(\s*<?((?:[^()\s<>]++|\([^()\s]*+\))++)>?(?:\s+"[^"\n]*+")?\s*\)"#)
         html = try! Pattern(#"<a\b[^>]{0,1000}?\bhref\s*=\s*(?:"([^"]++)"|'([^']++)')[^>]*+>([^<]{0,500})</a>"#, options: [.caseInsensitive])
-        bare = try! Pattern(#"(?<![\w@./%-])(?:[a-z][a-z0-9+.-]{1,15}://[^\s<>"'`]+|www\.[^\s<>"'`]+|(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}/[^\s<>"'`]*)"#, options: [.caseInsensitive])
+        // A bare URL may follow CJK text directly (no space), but not a letter of a
+        // script that separates words with spaces. It ends at whitespace, quotes,
+        // angle brackets and CJK punctuation. Scheme-less hosts may be IDN.
+        let stop = #"\s<>"'`\x{3000}-\x{303F}\x{FF01}\x{FF08}\x{FF09}\x{FF0C}\x{FF1A}\x{FF1B}\x{FF1F}"#
+        let letters = #"0-9\p{Latin}\p{Greek}\p{Cyrillic}"#
+        bare = try! Pattern(#"(?<![0-9\p{Latin}\p{Greek}\p{Cyrillic}_@./%-])(?:[a-z][a-z0-9+.-]{1,15}://[^"# + stop + #"]+|www\.[^"# + stop + #"]+|(?:["#
+            + letters + #"](?:["# + letters + #"-]{0,61}["# + letters + #"])?\.)+(?:[\p{Latin}\p{Greek}\p{Cyrillic}]{2,24}|xn--[a-z0-9-]{1,59})/[^"# + stop + #"]*)"#,
+            options: [.caseInsensitive])
     }
 
     public func links(in text: SourceText, scratch: MatchScratch) -> [Link] {
@@ -128,21 +466,28 @@ public struct LinkExtractor: Sendable {
         return links.sorted { $0.urlSpan.lowerBound < $1.urlSpan.lowerBound }
     }
 
-    /// Sentence punctuation after a URL is not part of it; a closing bracket is
-    /// kept only when the URL opened one.
+    /// Sentence punctuation after a URL (ASCII, CJK and typographic) is not part
+    /// of it; a closing bracket is kept only when the URL opened one.
     private func trimTrailingPunctuation(_ range: Range<Int>, in bytes: [UInt8]) -> Range<Int> {
         var end = range.upperBound
         while end > range.lowerBound {
-            let last = bytes[end - 1]
-            if ".,;:!?'\"*_".utf8.contains(last) { end -= 1; continue }
-            if let open = [UInt8(ascii: ")"): UInt8(ascii: "("), UInt8(ascii: "]"): UInt8(ascii: "[")][last] {
-                let opens = bytes[range.lowerBound..<end].filter { $0 == open }.count
-                let closes = bytes[range.lowerBound..<end].filter { $0 == last }.count
-                if closes > opens { end -= 1; continue }
+            // The last scalar: back over UTF-8 continuation bytes to its lead byte.
+            var start = end - 1
+            while start > range.lowerBound, bytes[start] & 0xC0 == 0x80, end - start < 4 { start -= 1 }
+            guard let last = String(decoding: bytes[start..<end], as: UTF8.self).unicodeScalars.first,
+                  String(last).utf8.count == end - start else { break }
+            var drop = LinkExtractor.trailingPunctuation.contains(last)
+            if !drop, let open = LinkExtractor.closingBrackets[last] {
+                let url = String(decoding: bytes[range.lowerBound..<end], as: UTF8.self).unicodeScalars
+                drop = url.filter { $0 == last }.count > url.filter { $0 == open }.count
             }
-            break
+            guard drop else { break }
+            end = start
         }
         return range.lowerBound..<end
     }
+
+    private static let trailingPunctuation = Set(".,;:!?'\"*_…»›“”‘’」』】〉》。、，！？：；".unicodeScalars)
+    private static let closingBrackets: [Unicode.Scalar: Unicode.Scalar] = [")": "(", "]": "[", "）": "（"]
 }
 
