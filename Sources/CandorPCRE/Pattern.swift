@@ -112,6 +112,13 @@ public final class Pattern: @unchecked Sendable {
         try bytes.withUnsafeBufferPointer { buffer throws(MatchFailure) in try allMatches(in: buffer, scratch: scratch) }
     }
 
+    /// The first match at or after `start` with the span of every capture group
+    /// (index 0 is the whole match), or nil.
+    public func firstMatchGroups(in text: UnsafeBufferPointer<UInt8>, from start: Int = 0,
+                                 scratch: MatchScratch) throws(MatchFailure) -> [Range<Int>?]? {
+        try match(in: text, from: start, flags: 0, scratch: scratch)
+    }
+
     /// The first match at or after `start`, as a UTF-8 byte range.
     public func firstMatch(in text: UnsafeBufferPointer<UInt8>, from start: Int = 0,
                            scratch: MatchScratch) throws(MatchFailure) -> Range<Int>? {

@@ -79,6 +79,13 @@ import Testing
         #expect(report.disclosures.first(where: { $0.ruleId == "label.en.ad" })?.acceptedBy == ["uk", "us"])
     }
 
+    @Test func aLongRunOfDotsCannotHideALink() {
+        let text = "Shop my tent https://amzn.to/3xKq9Lm " + String(repeating: "a.", count: 70_000)
+        let report = audit(text, jurisdictions: ["us"])
+        #expect(report.findings.map(\.ruleId) == ["affiliate.amazon-short-link"])
+        #expect(report.diagnostics.isEmpty)
+    }
+
     @Test func labelsOnTheirOwnLineWorkWithCRLF() {
         #expect(audit("Ad\r\nUse my code MAYA15 for 15% off", jurisdictions: ["us"]).findings.isEmpty)
         #expect(audit("Publicidad\r\nCon mi código LUCIA15 tenéis un 15%", jurisdictions: ["es"]).findings.isEmpty)

@@ -71,10 +71,12 @@ public struct Auditor: Sendable {
 
     public func audit(_ post: Post, options: AuditOptions, scratch: MatchScratch) -> PostReport {
         let text = post.text
-        let links = linkExtractor.links(in: text, scratch: scratch)
+        var diagnostics: [String] = []
+        let links = linkExtractor.links(in: text, scratch: scratch) { failure in
+            diagnostics.append("link extraction gave up on part of \(describe(post)): \(failure)")
+        }
         let language = detector.detect(text, skipping: links.map(\.urlSpan))
         let platform = options.platform ?? post.platform ?? options.defaultPlatform
-        var diagnostics: [String] = []
         let jurisdictionIDs = activeJurisdictions(post: post, language: language, options: options)
 
         // Keyword prefilter: a rule with keywords runs only if one occurs in the

@@ -438,29 +438,61 @@ public struct LinkExtractor: Sendable {
         let stop = #"\s<>"'`\x{3000}-\x{303F}\x{FF01}\x{FF08}\x{FF09}\x{FF0C}\x{FF1A}\x{FF1B}\x{FF1F}"#
         let letters = #"0-9\p{Latin}\p{Greek}\p{Cyrillic}"#
         bare = try! Pattern(#"(?<![0-9\p{Latin}\p{Greek}\p{Cyrillic}_@./%-])(?:[a-z][a-z0-9+.-]{1,15}://[^"# + stop + #"]+|www\.[^"# + stop + #"]+|(?:["#
-            + letters + #"](?:["# + letters + #"-]{0,61}["# + letters + #"])?\.)+(?:[\p{Latin}\p{Greek}\p{Cyrillic}]{2,24}|xn--[a-z0-9-]{1,59})/[^"# + stop + #"]*)"#,
+            + letters + #"](?:["# + letters + #"-]{0,61}["# + letters + #"])?\.){1,16}(?:[\p{Latin}\p{Greek}\p{Cyrillic}]{2,24}|xn--[a-z0-9-]{1,59})/[^"# + stop + #"]*)"#,
             options: [.caseInsensitive])
     }
 
-    public func links(in text: SourceText, scratch: MatchScratch) -> [Link] {
+    /// Every link in the text, in order. A link pattern that hits a match limit
+    /// is reported through `onFailure` and the search resumes after that place,
+    /// so one hostile stretch of text cannot hide the links around it.
+    public func links(in text: SourceText, scratch: MatchScratch, onFailure: (MatchFailure) -> Void = { _ in }) -> [Link] {
         var links: [Link] = []
-        var covered: [Range<Int>] = []
-        func append(url: Range<Int>?, text textSpan: Range<Int>?, whole: Range<Int>) {
-            guard let url, !url.isEmpty, !covered.contains(where: { $0.overlaps(whole) }) else { return }
-            covered.append(whole)
+        var taken: [Range<Int>] = []  // sorted; what Markdown and HTML links already cover
+        func isTaken(_ range: Range<Int>) -> Bool {
+            // Binary search for the first taken range ending after `range` starts.
+            var low = 0, high = taken.count
+            while low < high {
+                let mid = (low + high) / 2
+                if taken[mid].upperBound <= range.lowerBound { low = mid + 1 } else { high = mid }
+            }
+            return low < taken.count && taken[low].lowerBound < range.upperBound
+        }
+        func append(url: Range<Int>?, text textSpan: Range<Int>?) {
+            guard let url, !url.isEmpty else { return }
             links.append(Link(urlSpan: url, textSpan: textSpan, url: NormalizedURL(text.string(url))))
         }
         text.bytes.withUnsafeBufferPointer { buffer in
-            // A link that defeats the match limits is skipped rather than stopping the audit.
-            for groups in (try? markdown.allMatchGroups(in: buffer, scratch: scratch)) ?? [] {
-                append(url: groups[2], text: groups[1], whole: groups[0]!)
+            func each(_ pattern: Pattern, _ body: ([Range<Int>?]) -> Void) {
+                var start = 0
+                while start < buffer.count {
+                    do {
+                        guard let groups = try pattern.firstMatchGroups(in: buffer, from: start, scratch: scratch), let whole = groups[0] else { return }
+                        body(groups)
+                        start = max(whole.upperBound, whole.lowerBound + 1)
+                    } catch {
+                        onFailure(error)
+                        // Resume after the next whitespace.
+                        start += 1
+                        while start < buffer.count, !(buffer[start] == 0x20 || buffer[start] == 0x0A || buffer[start] == 0x09) { start += 1 }
+                    }
+                }
             }
-            for groups in (try? html.allMatchGroups(in: buffer, scratch: scratch)) ?? [] {
-                append(url: groups[1] ?? groups[2], text: groups[3], whole: groups[0]!)
+            var markdown: [Range<Int>] = []
+            each(self.markdown) { groups in
+                append(url: groups[2], text: groups[1])
+                markdown.append(groups[0]!)
             }
-            for candidate in (try? bare.allMatches(in: buffer, scratch: scratch)) ?? [] {
-                let span = trimTrailingPunctuation(candidate, in: text.bytes)
-                append(url: span, text: nil, whole: span)
+            taken = markdown
+            var html: [Range<Int>] = []
+            each(self.html) { groups in
+                guard !isTaken(groups[0]!) else { return }
+                append(url: groups[1] ?? groups[2], text: groups[3])
+                html.append(groups[0]!)
+            }
+            taken = (markdown + html).sorted { $0.lowerBound < $1.lowerBound }
+            each(bare) { groups in
+                let span = trimTrailingPunctuation(groups[0]!, in: text.bytes)
+                if !isTaken(span) { append(url: span, text: nil) }
             }
         }
         return links.sorted { $0.urlSpan.lowerBound < $1.urlSpan.lowerBound }
