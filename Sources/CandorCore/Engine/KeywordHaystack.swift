@@ -8,6 +8,9 @@ import Darwin
 /// to lower case, as keywords are stored; other bytes are compared as they are.
 struct KeywordHaystack {
     private let bytes: [UInt8]
+    /// One bit per byte pair that occurs in the text: a keyword with a pair
+    /// that never occurs is rejected without scanning.
+    private var pairs = [UInt64](repeating: 0, count: 1024)
 
     init(_ text: [UInt8]) {
         var folded = text
@@ -20,12 +23,20 @@ struct KeywordHaystack {
             }
         }
         bytes = folded
+        for index in folded.indices.dropLast() {
+            let pair = Int(folded[index]) << 8 | Int(folded[index + 1])
+            pairs[pair >> 6] |= 1 << UInt64(pair & 63)
+        }
     }
 
     init(_ text: String) { self.init(Array(text.utf8)) }
 
     func contains(_ keyword: [UInt8]) -> Bool {
         guard let first = keyword.first else { return true }
+        for index in keyword.indices.dropLast() {
+            let pair = Int(keyword[index]) << 8 | Int(keyword[index + 1])
+            if pairs[pair >> 6] & (1 << UInt64(pair & 63)) == 0 { return false }
+        }
         return bytes.withUnsafeBufferPointer { haystack in
             keyword.withUnsafeBufferPointer { needle in
                 guard let base = haystack.baseAddress, haystack.count >= needle.count else { return false }
