@@ -9,7 +9,8 @@ struct Audit: ParsableCommand {
         PATH is a file, a directory (searched recursively, skipping hidden and build folders) or - for stdin.
         A .txt or .md file is one post; a .jsonl file holds one JSON post per line.
         Without --jurisdiction, each post is judged under its own "market", or else under the
-        jurisdictions of its language (English: uk, us; Spanish: es; Italian: it).
+        jurisdictions of its language (English: uk, us; Spanish: es; Italian: it; French: fr;
+        German: de; Portuguese: br, pt).
         Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage, rule or input error.
         """)
 

@@ -79,7 +79,7 @@ extension Rules {
             func language(of id: String) -> String {
                 languages.first { id.contains(".\($0).") } ?? "any"
             }
-            var table = "| category | " + (languages + ["any (links)"]).joined(separator: " | ") + " |\n|---|" + String(repeating: "---:|", count: languages.count + 1) + "\n"
+            var table = "| category | " + (languages + ["any"]).joined(separator: " | ") + " |\n|---|" + String(repeating: "---:|", count: languages.count + 1) + "\n"
             for category in Category.allCases {
                 let signals = set.signals.filter { $0.category == category }
                 let counts = (languages + ["any"]).map { lang in signals.filter { language(of: $0.id) == lang }.count }
