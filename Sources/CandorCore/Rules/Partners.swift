@@ -1,5 +1,4 @@
 import CandorPCRE
-import Foundation
 import Yams
 
 /// Reads a partners file: relationships a brand or creator already knows about.
@@ -19,20 +18,8 @@ import Yams
 /// ```
 enum PartnerLoader {
     static func load(file path: String, into loaded: inout RuleLoader.Loaded) {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            loaded.errors.append(RuleError(SourceLocation(file: path, line: 1, column: 1), "cannot read partners file as UTF-8 text"))
-            return
-        }
-        let file = YAMLFile(path: path, text: text)
+        guard let (file, root) = RuleLoader.open(path, what: "partners file", errors: &loaded.errors) else { return }
         defer { loaded.errors += file.errors }
-        let root: Node
-        do {
-            guard let node = try Yams.compose(yaml: text) else { file.error(nil, "partners file is empty"); return }
-            root = node
-        } catch {
-            loaded.errors.append(RuleLoader.yamlError(error, path: path))
-            return
-        }
         guard let top = file.fields(root, allowed: ["partners"], what: "a partners file"),
               let list = top["partners"] else {
             if root.mapping != nil { file.error(root, "a partners file needs a 'partners' list") }

@@ -31,28 +31,33 @@ enum RuleLoader {
         return files.sorted()
     }
 
-    static func load(file path: String, into loaded: inout Loaded) {
+    /// Reads and parses one YAML file. Problems found later are recorded on the
+    /// returned file; reading problems go straight to `errors`. Nil when unreadable.
+    static func open(_ path: String, what: String, errors: inout [RuleError]) -> (YAMLFile, Node)? {
+        let start = SourceLocation(file: path, line: 1, column: 1)
         guard let data = FileManager.default.contents(atPath: path) else {
-            loaded.errors.append(RuleError(SourceLocation(file: path, line: 1, column: 1), "cannot read rule file"))
-            return
+            errors.append(RuleError(start, "cannot read \(what)"))
+            return nil
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            loaded.errors.append(RuleError(SourceLocation(file: path, line: 1, column: 1), "rule file is not valid UTF-8"))
-            return
+            errors.append(RuleError(start, "\(what) is not valid UTF-8"))
+            return nil
         }
-        let file = YAMLFile(path: path, text: text)
-        defer { loaded.errors += file.errors }
-        let root: Node
         do {
-            guard let node = try Yams.compose(yaml: text) else {
-                file.error(nil, "rule file is empty")
-                return
+            guard let root = try Yams.compose(yaml: text) else {
+                errors.append(RuleError(start, "\(what) is empty"))
+                return nil
             }
-            root = node
+            return (YAMLFile(path: path, text: text), root)
         } catch {
-            loaded.errors.append(yamlError(error, path: path))
-            return
+            errors.append(yamlError(error, path: path))
+            return nil
         }
+    }
+
+    static func load(file path: String, into loaded: inout Loaded) {
+        guard let (file, root) = open(path, what: "rule file", errors: &loaded.errors) else { return }
+        defer { loaded.errors += file.errors }
         guard let top = file.fields(root, allowed: ["signals", "disclosures", "jurisdiction", "languages"], what: "a rule file") else { return }
         guard top.values.count == 1 else {
             file.error(root, "a rule file holds exactly one of: signals, disclosures, jurisdiction, languages")
