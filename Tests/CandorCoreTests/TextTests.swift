@@ -36,6 +36,12 @@ import Testing
         #expect(found == ["https://example.com/a_(b)", "https://example.org/x", "amzn.to/3xKq9Lm", "www.shop.example/p?q=1"])
     }
 
+    @Test func emojiTypedAfterALinkIsNotPartOfIt() {
+        let text = "Get it https://amzn.to/3xKq9Lm😍」 and https://amzn.to/3xKq9Lm👍🏽"
+        let found = links(text).map { String(decoding: Array(text.utf8)[$0.urlSpan], as: UTF8.self) }
+        #expect(found == ["https://amzn.to/3xKq9Lm", "https://amzn.to/3xKq9Lm"])
+    }
+
     @Test func markdownAndHTMLLinksKeepTheirText() {
         let text = #"Read [my tent review](https://amzn.to/3xKq9Lm "Tent") or <a href="https://liketk.it/4aBcD" rel="nofollow">the dress</a>."#
         let found = links(text)

@@ -508,7 +508,10 @@ public struct LinkExtractor: Sendable {
             while start > range.lowerBound, bytes[start] & 0xC0 == 0x80, end - start < 4 { start -= 1 }
             guard let last = String(decoding: bytes[start..<end], as: UTF8.self).unicodeScalars.first,
                   String(last).utf8.count == end - start else { break }
-            var drop = LinkExtractor.trailingPunctuation.contains(last)
+            // Emoji and other symbols typed right after a link are not part of it.
+            let symbol = last.properties.generalCategory == .otherSymbol || last.properties.isEmojiPresentation
+                || last.value == 0x200D || (0xFE00...0xFE0F).contains(last.value) || (0x1F3FB...0x1F3FF).contains(last.value)
+            var drop = symbol || LinkExtractor.trailingPunctuation.contains(last)
             if !drop, let open = LinkExtractor.closingBrackets[last] {
                 let url = String(decoding: bytes[range.lowerBound..<end], as: UTF8.self).unicodeScalars
                 drop = url.filter { $0 == last }.count > url.filter { $0 == open }.count
