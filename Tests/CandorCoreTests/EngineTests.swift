@@ -114,6 +114,14 @@ import Testing
         #expect(audit("#ad").jurisdictions == ["uk", "us"])  // too short to tell: English is assumed
     }
 
+    @Test func aShortPostTakesItsLanguageFromTheRulesThatMatched() {
+        // Too few common words to tell, but the label and the wording are Portuguese.
+        let report = audit("#publi Parceria paga com @cafetropical: o novo blend é incrível!")
+        #expect(report.language == "pt")
+        #expect(report.jurisdictions == ["br", "pt"])
+        #expect(report.findings.isEmpty)
+    }
+
     @Test func invalidUTF8InAPostIsAuditedWithoutCrashing() throws {
         var bytes = Array("Use my code CALM20 for 20% off ".utf8)
         bytes += [0xFF, 0xFE, 0xC3, 0x28]

@@ -75,9 +75,7 @@ public struct Auditor: Sendable {
         let links = linkExtractor.links(in: text, scratch: scratch) { failure in
             diagnostics.append("link extraction gave up on part of \(describe(post)): \(failure)")
         }
-        let language = detector.detect(text, skipping: links.map(\.urlSpan))
         let platform = options.platform ?? post.platform ?? options.defaultPlatform
-        let jurisdictionIDs = activeJurisdictions(post: post, language: language, options: options)
 
         // Keyword prefilter: a rule with keywords runs only if one occurs in the
         // post or its decoded URLs.
@@ -88,15 +86,20 @@ public struct Auditor: Sendable {
         func failed(_ ruleID: String, _ failure: MatchFailure) {
             diagnostics.append("rule '\(ruleID)' gave up on \(describe(post)): \(failure)")
         }
-        let signalHits = rules.signals.indices.filter { index in
-            mayMatch(signalKeywords[index]) && rules.signals[index].condition?.applies(jurisdictions: jurisdictionIDs, date: post.date) != false
-        }.map { rules.signals[$0] }.flatMap { rule in
+        let allSignalHits = rules.signals.indices.filter { mayMatch(signalKeywords[$0]) }.map { rules.signals[$0] }.flatMap { rule in
             signalSpans(rule, in: text, links: links, scratch: scratch, onFailure: failed).map { Hit(rule: rule, span: $0) }
         }.sorted { $0.span.lowerBound < $1.span.lowerBound }
         let labelHits = rules.disclosures.indices.filter { mayMatch(labelKeywords[$0]) }.map { rules.disclosures[$0] }.flatMap { rule in
             Auditor.spans(of: rule.pattern, in: text, range: 0..<text.bytes.count, scratch: scratch) { failed(rule.id, $0) }
                 .map { Hit(rule: rule, span: $0) }
         }.sorted { $0.span.lowerBound < $1.span.lowerBound }
+
+        // The post's words decide its language; when they cannot (a short post),
+        // the languages of the wording rules that matched are a good hint.
+        let ruleLanguages = labelHits.map(\.rule.language) + allSignalHits.compactMap { rules.signalLanguage[$0.rule.id] }
+        let language = detector.detect(text, skipping: links.map(\.urlSpan)) ?? LanguageDetector.majority(ruleLanguages)
+        let jurisdictionIDs = activeJurisdictions(post: post, language: language, options: options)
+        let signalHits = allSignalHits.filter { $0.rule.condition?.applies(jurisdictions: jurisdictionIDs, date: post.date) != false }
 
         let layout = PostLayout(text: text, platform: platform)
         let firstAffiliateLink = signalHits.first { hit in

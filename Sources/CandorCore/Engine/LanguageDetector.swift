@@ -16,6 +16,13 @@ struct LanguageDetector: Sendable {
         self.index = index
     }
 
+    /// The language named most often, when one is named more than any other.
+    static func majority(_ languages: [String]) -> String? {
+        let counts = Dictionary(languages.map { ($0, 1) }, uniquingKeysWith: +).sorted { $0.value > $1.value }
+        guard let best = counts.first, counts.count == 1 || best.value > counts[1].value else { return nil }
+        return best.key
+    }
+
     /// The profile with the most word hits, when it has at least two and beats
     /// the runner-up; nil when the text is too short or too mixed to tell.
     func detect(_ text: SourceText, skipping skipped: [Range<Int>] = []) -> String? {

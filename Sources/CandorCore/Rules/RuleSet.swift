@@ -9,6 +9,9 @@ public struct RuleSet: Sendable {
     /// Label id → categories it discloses in a jurisdiction of its own language.
     /// A label accepted at home but used for another audience is a wrong-language label.
     let acceptedAtHome: [String: Set<Category>]
+    /// Signal id → the language of its wording, for ids with a language segment
+    /// (`gift.es.received`); link and code rules have none.
+    let signalLanguage: [String: String]
 
     /// Loads every `.yml`/`.yaml` file under the given folders, then the
     /// declared partnerships in each partners file.
@@ -68,6 +71,9 @@ public struct RuleSet: Sendable {
             }
         }
         acceptedAtHome = home
+        signalLanguage = Dictionary(uniqueKeysWithValues: signals.compactMap { rule in
+            rule.id.split(separator: ".").dropFirst().first(where: { languageIDs.contains(String($0)) }).map { (rule.id, String($0)) }
+        })
     }
 
     public func jurisdiction(_ id: String) -> JurisdictionPolicy? { jurisdictions[id] }
