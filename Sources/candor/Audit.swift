@@ -16,8 +16,8 @@ struct Audit: ParsableCommand {
 
     enum ColorMode: String, ExpressibleByArgument, CaseIterable { case auto, always, never }
 
-    @Argument(help: ArgumentHelp("Files, directories or - for stdin.", valueName: "path"))
-    var paths: [String] = ["-"]
+    @Argument(help: ArgumentHelp("Files, directories or - for stdin (default: stdin when it is piped, else the current directory).", valueName: "path"))
+    var paths: [String] = []
 
     @Option(help: "Output format: text, json or jsonl.")
     var format: OutputFormat = .text
@@ -53,7 +53,9 @@ struct Audit: ParsableCommand {
             throw ValidationError("unknown jurisdiction '\(code)' (known: \(ruleSet.jurisdictions.keys.sorted().joined(separator: ", ")))")
         }
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
-        var request = AuditRequest(paths: paths, workers: jobs)
+        // Like grep tools: piped input is the post; at a terminal, audit the folder.
+        let inputs = paths.isEmpty ? (isatty(STDIN_FILENO) != 0 ? ["."] : ["-"]) : paths
+        var request = AuditRequest(paths: inputs, workers: jobs)
         request.inputFormat = inputFormat
         request.options = AuditOptions(jurisdictions: jurisdictions, platform: platform)
         request.format = format
