@@ -107,6 +107,7 @@ public struct Auditor: Sendable {
         }?.span.lowerBound
         let policies = jurisdictionIDs.compactMap(rules.jurisdiction)
         let placements = labelHits.map { layout.placement(of: $0.span, firstAffiliateLink: firstAffiliateLink) }
+        let labelLines = labelHits.map { text.lineIndex(of: $0.span.lowerBound) }
 
         func span(_ range: Range<Int>) -> Span {
             let position = text.position(of: range.lowerBound)
@@ -130,7 +131,7 @@ public struct Auditor: Sendable {
                 // Judge every label that covers this category, then keep the best outcome.
                 var outcomes: [(kind: FindingKind?, hit: Int, reason: String)] = []
                 for (index, hit) in labelHits.enumerated() where hit.rule.covers.contains(category) {
-                    let near = evidenceLines.contains { $0 == text.lineIndex(of: hit.span.lowerBound) || $0 == text.lineIndex(of: hit.span.lowerBound) + 1 }
+                    let near = evidenceLines.contains { $0 == labelLines[index] || $0 == labelLines[index] + 1 }
                     let (kind, reason) = judge(hit.rule, for: category, under: policy, placement: placements[index],
                                                nearEvidence: near, postLanguage: language, platform: platform)
                     outcomes.append((kind, index, reason))

@@ -67,8 +67,6 @@ public struct SourceText: Sendable {
         return String(decoding: bytes[clamped], as: UTF8.self)
     }
 
-    public var string: String { String(decoding: bytes, as: UTF8.self) }
-
     /// Counts the bytes that are not UTF-8 continuation bytes: exact for valid
     /// text, and never more than the bytes for invalid text.
     static func scalarCount<C: Collection>(_ bytes: C) -> Int where C.Element == UInt8 {
