@@ -19,12 +19,24 @@ let package = Package(
             pkgConfig: "libpcre2-8",
             providers: [.apt(["libpcre2-dev"]), .brew(["pcre2"])]
         ),
+        // CommonMark + GitHub extensions with source positions (Debian: libcmark-gfm-dev).
+        .systemLibrary(
+            name: "CCmarkGFM",
+            pkgConfig: "libcmark-gfm",
+            providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"]), .brew(["cmark-gfm"])]
+        ),
+        // libxml2's HTML parser (Debian: libxml2-dev).
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]
+        ),
         // The only Swift module that touches PCRE2.
         .target(name: "CandorPCRE", dependencies: ["CPCRE2"]),
         // The engine: rules, inputs, auditing and reports. Embeddable.
         .target(
             name: "CandorCore",
-            dependencies: ["CandorPCRE", .product(name: "Yams", package: "Yams")]
+            dependencies: ["CandorPCRE", "CCmarkGFM", "CLibXML2", .product(name: "Yams", package: "Yams")]
         ),
         // The command-line tool: a thin layer over CandorCore.
         .executableTarget(

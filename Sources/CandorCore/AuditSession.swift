@@ -12,6 +12,7 @@ public enum ExitCode {
 public struct AuditRequest: Sendable {
     public var paths: [String]
     public var inputFormat: InputFormat = .auto
+    public var read = ReadOptions()
     public var options = AuditOptions()
     public var format: OutputFormat = .text
     public var color = false
@@ -49,7 +50,7 @@ public func runAudit(_ request: AuditRequest, rules: RuleSet,
         reporter.report(report, text: post.text)
     }
     for source in sources {
-        PostReader(source: source).read(post: runner.add, problem: problem)
+        PostReader(source: source, options: request.read).read(post: runner.add, problem: problem)
     }
     runner.flush()
     reporter.finish(summary)

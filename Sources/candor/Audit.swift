@@ -37,6 +37,9 @@ struct Audit: ParsableCommand {
     @Option(name: .customLong("input-format"), help: "How to read inputs: auto (by extension), text, markdown or jsonl.")
     var inputFormat: InputFormat = .auto
 
+    @Option(name: .customLong("field"), help: ArgumentHelp("Read a post field from another CSV column or JSONL key, e.g. text=Caption (repeatable; fields: \(FieldMapping.Field.allCases.map(\.rawValue).joined(separator: ", "))).", valueName: "name=column"))
+    var fields: [String] = []
+
     @Option(help: "Worker threads (default: one per core).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
@@ -57,6 +60,9 @@ struct Audit: ParsableCommand {
         let inputs = paths.isEmpty ? (isatty(STDIN_FILENO) != 0 ? ["."] : ["-"]) : paths
         var request = AuditRequest(paths: inputs, workers: jobs)
         request.inputFormat = inputFormat
+        for field in fields {
+            do { try request.read.fields.apply(field) } catch { throw ValidationError("--field: \(error)") }
+        }
         request.options = AuditOptions(jurisdictions: jurisdictions, platform: platform)
         request.format = format
         request.failOn = failOn

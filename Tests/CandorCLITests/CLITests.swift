@@ -113,7 +113,7 @@ struct CLI {
         let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let posts = try #require(document["posts"] as? [[String: Any]])
         #expect(posts.count == 6)
-        #expect(Set(posts[0].keys) == ["path", "record", "id", "platform", "market", "language", "jurisdictions", "relationships", "disclosures", "findings", "diagnostics"])
+        #expect(Set(posts[0].keys) == ["path", "record", "id", "author", "url", "platform", "market", "language", "jurisdictions", "relationships", "disclosures", "findings", "diagnostics"])
         #expect(posts[0]["id"] is NSNull)  // absent values are written as null, never left out
         let disclosure = try #require(posts.flatMap { ($0["disclosures"] as? [[String: Any]]) ?? [] }.first)
         #expect(Set(disclosure.keys) == ["ruleId", "text", "language", "covers", "line", "column", "byteOffset", "length", "accepted", "acceptedBy", "placement"])

@@ -3,25 +3,36 @@ import CandorPCRE
 /// One post to audit. `text` holds the raw bytes, which need not be valid UTF-8.
 public struct Post: Sendable {
     public var path: String
+    /// 1-based line of the record in a batch file; nil for a file that is one post.
     public var record: Int?
     public var id: String?
     public var text: SourceText
+    /// Links a document reader found (Markdown, HTML), with spans into `text`;
+    /// nil when the links are to be found in the text itself.
+    public var links: [Link]?
     public var platform: Platform?
     public var market: String?
     public var declared: [Category]
     /// Publication date (ISO 8601), used to date declared partnerships.
     public var date: String?
+    /// Who published it and where, as the input names them; reported, not audited.
+    public var author: String?
+    public var url: String?
 
-    public init(path: String, record: Int? = nil, id: String? = nil, text: SourceText,
-                platform: Platform? = nil, market: String? = nil, declared: [Category] = [], date: String? = nil) {
+    public init(path: String, record: Int? = nil, id: String? = nil, text: SourceText, links: [Link]? = nil,
+                platform: Platform? = nil, market: String? = nil, declared: [Category] = [], date: String? = nil,
+                author: String? = nil, url: String? = nil) {
         self.date = date
         self.path = path
         self.record = record
         self.id = id
         self.text = text
+        self.links = links
         self.platform = platform
         self.market = market
         self.declared = declared
+        self.author = author
+        self.url = url
     }
 }
 
@@ -72,7 +83,7 @@ public struct Auditor: Sendable {
     public func audit(_ post: Post, options: AuditOptions, scratch: MatchScratch) -> PostReport {
         let text = post.text
         var diagnostics: [String] = []
-        let links = linkExtractor.links(in: text, scratch: scratch) { failure in
+        let links = linkExtractor.links(in: text, known: post.links, scratch: scratch) { failure in
             diagnostics.append("link extraction gave up on part of \(describe(post)): \(failure)")
         }
         let platform = options.platform ?? post.platform ?? options.defaultPlatform
@@ -109,10 +120,7 @@ public struct Auditor: Sendable {
         let placements = labelHits.map { layout.placement(of: $0.span, firstAffiliateLink: firstAffiliateLink) }
         let labelLines = labelHits.map { text.lineIndex(of: $0.span.lowerBound) }
 
-        func span(_ range: Range<Int>) -> Span {
-            let position = text.position(of: range.lowerBound)
-            return Span(line: position.line, column: position.column, byteOffset: range.lowerBound, length: range.count)
-        }
+        let span = text.span(of:)
 
         let categories = Set(signalHits.map(\.rule.category)).union(post.declared).sorted()
         var relationships: [Relationship] = []
@@ -181,13 +189,26 @@ public struct Auditor: Sendable {
                 verdicts: verdicts))
         }
 
+        // Search engines ask that paid links in HTML say so (rel="sponsored").
+        var flagged = Set<Range<Int>>()
+        for hit in signalHits where hit.rule.category == .affiliate {
+            guard case .url = hit.rule.matcher, flagged.insert(hit.span).inserted,
+                  let link = links.first(where: { $0.urlSpan == hit.span }), link.rel != nil, !link.isMarkedPaid else { continue }
+            let position = span(hit.span)
+            findings.append(Finding(ruleId: "html.link-rel", category: .affiliate, kind: .unmarkedLink, severity: .note,
+                                    message: "Affiliate link “\(quote(text.string(hit.span)))” has no rel=\"sponsored\" (or nofollow), so search engines are not told it is paid",
+                                    line: position.line, column: position.column, byteOffset: position.byteOffset, length: position.length,
+                                    jurisdiction: nil, suggestion: "rel=\"sponsored\"",
+                                    help: "https://developers.google.com/search/docs/crawling-indexing/qualify-outbound-links"))
+        }
+
         let disclosures = labelHits.enumerated().map { index, hit in
             Disclosure(ruleId: hit.rule.id, text: text.string(hit.span), language: hit.rule.language,
                        covers: hit.rule.covers.sorted(), span: span(hit.span), accepted: !acceptedBy[index].isEmpty,
                        acceptedBy: acceptedBy[index].sorted(), placement: placements[index].0)
         }
-        findings.sort { ($0.byteOffset, $0.jurisdiction, $0.category) < ($1.byteOffset, $1.jurisdiction, $1.category) }
-        return PostReport(path: post.path, record: post.record, id: post.id, platform: platform, market: post.market, language: language,
+        findings.sort { ($0.byteOffset, $0.jurisdiction ?? "", $0.category) < ($1.byteOffset, $1.jurisdiction ?? "", $1.category) }
+        return PostReport(path: post.path, record: post.record, id: post.id, author: post.author, url: post.url, platform: platform, market: post.market, language: language,
                           jurisdictions: jurisdictionIDs, relationships: relationships, disclosures: disclosures,
                           findings: findings, diagnostics: diagnostics)
     }

@@ -6,6 +6,9 @@ public struct PostReport: Sendable {
     /// 1-based line of the record in a batch file; absent for a single-post file.
     public var record: Int?
     public var id: String?
+    /// The author and address of the post, when the input names them.
+    public var author: String?
+    public var url: String?
     public var platform: Platform
     /// The market the input named, if any; `jurisdictions` shows what was applied.
     public var market: String?
@@ -81,7 +84,8 @@ public struct Finding: Sendable {
     public var column: Int
     public var byteOffset: Int
     public var length: Int
-    public var jurisdiction: String
+    /// The jurisdiction judged; nil for search-engine guidance (`unmarked-link`).
+    public var jurisdiction: String?
     public var suggestion: String
     public var help: String
 

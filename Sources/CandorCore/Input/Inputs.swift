@@ -2,13 +2,13 @@ import Foundation
 
 /// How a file's posts are read.
 public enum InputFormat: String, Sendable, CaseIterable {
-    /// Chosen from the file extension: `.jsonl`/`.ndjson` are batches, everything else one post.
+    /// Chosen from the file extension, and for `.json`/`.js` files from their content.
     case auto
     /// The whole file is one post.
     case text
     /// The whole file is one Markdown post (platform `blog` unless told otherwise).
     case markdown
-    /// One JSON object per line: `id`, `text`, optional `platform`, `market`, `relationship`.
+    /// One JSON object per line: `id`, `text`, optional `platform`, `market`, `relationship`…
     case jsonl
 }
 
@@ -19,6 +19,14 @@ public struct InputProblem: Sendable, CustomStringConvertible {
     public let message: String
     /// Fatal problems (a path that does not exist) make the run exit with 2.
     public let fatal: Bool
+
+    public init(path: String, line: Int? = nil, message: String, fatal: Bool = false) {
+        self.path = path
+        self.line = line
+        self.message = message
+        self.fatal = fatal
+    }
+
     public var description: String { "\(path)\(line.map { ":\($0)" } ?? ""): \(fatal ? "error" : "warning"): \(message)" }
 }
 
@@ -27,8 +35,13 @@ public struct InputSource: Sendable {
     public let path: String
     public let format: InputFormat
 
-    /// The format actually used: extension-based for `auto`, text for stdin.
-    public var resolvedFormat: InputFormat {
+    public init(path: String, format: InputFormat) {
+        self.path = path
+        self.format = format
+    }
+
+    /// The format chosen by extension for `auto`; nil when only the content can tell.
+    var formatByExtension: InputFormat {
         guard format == .auto else { return format }
         switch URL(fileURLWithPath: path).pathExtension.lowercased() {
         case "jsonl", "ndjson": return .jsonl
@@ -57,7 +70,7 @@ public enum InputDiscovery {
             }
             var isDirectory: ObjCBool = false
             guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                problems.append(InputProblem(path: path, line: nil, message: "no such file or directory", fatal: true))
+                problems.append(InputProblem(path: path, message: "no such file or directory", fatal: true))
                 continue
             }
             guard isDirectory.boolValue else {
@@ -86,11 +99,23 @@ public enum InputDiscovery {
     }
 }
 
+/// What every reader is told besides the source.
+public struct ReadOptions: Sendable {
+    /// Which columns or keys hold each post field (CSV and JSONL).
+    public var fields = FieldMapping()
+    public init() {}
+}
+
 /// Reads posts from a source and hands them over one at a time, streaming:
 /// a batch file is never held in memory whole.
 public struct PostReader {
     public let source: InputSource
-    public init(source: InputSource) { self.source = source }
+    public let options: ReadOptions
+
+    public init(source: InputSource, options: ReadOptions = ReadOptions()) {
+        self.source = source
+        self.options = options
+    }
 
     /// Calls `post` for every post and `problem` for every unreadable part, in input order.
     public func read(post: (Post) -> Void, problem: (InputProblem) -> Void) {
@@ -99,34 +124,82 @@ public struct PostReader {
             handle = .standardInput
         } else {
             guard let opened = FileHandle(forReadingAtPath: source.path) else {
-                problem(InputProblem(path: source.path, line: nil, message: "cannot open file", fatal: true))
+                problem(InputProblem(path: source.path, message: "cannot open file (\(String(cString: strerror(errno)))), skipped"))
                 return
             }
             handle = opened
         }
         defer { if source.path != "-" { try? handle.close() } }
+        var stream = ByteStream(handle: handle)
+        // The first chunk tells empty and binary files apart before any format reads them.
+        let head = stream.peek()
+        if head.isEmpty {
+            problem(InputProblem(path: source.path, message: "empty file, skipped"))
+            return
+        }
+        if head.prefix(8192).contains(0) {
+            problem(InputProblem(path: source.path, message: "binary file, skipped"))
+            return
+        }
 
-        switch source.resolvedFormat {
+        switch source.formatByExtension {
         case .jsonl:
-            LineReader(handle: handle).forEachLine { number, bytes in
+            LineReader(stream: stream).forEachLine { number, bytes in
                 guard bytes.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { return }
-                switch BatchRecord.parse(bytes) {
-                case let .success(record):
-                    post(Post(path: source.path, record: number, id: record.id, text: SourceText(record.text),
-                              platform: record.platform, market: record.market, declared: record.relationships, date: record.date))
-                case let .failure(message):
-                    problem(InputProblem(path: source.path, line: number, message: message, fatal: false))
+                switch BatchRecord.parseJSON(number == 1 ? Array(TextDecoding.droppingBOM(bytes)) : bytes, fields: options.fields) {
+                case let .success(record): post(record.post(path: source.path, record: number))
+                case let .failure(message): problem(InputProblem(path: source.path, line: number, message: message))
                 }
             }
         case .text, .markdown, .auto:
-            let bytes = [UInt8](handle.readDataToEndOfFile())
-            if bytes.isEmpty {
-                problem(InputProblem(path: source.path, line: nil, message: "empty file, skipped", fatal: false))
-            } else if bytes.prefix(8192).contains(0) {
-                problem(InputProblem(path: source.path, line: nil, message: "binary file, skipped", fatal: false))
-            } else {
-                post(Post(path: source.path, text: SourceText(bytes), platform: source.resolvedFormat == .markdown ? .blog : nil))
-            }
+            guard let document = wholeDocument(&stream, problem: problem) else { return }
+            post(Post(path: source.path, text: document, platform: source.formatByExtension == .markdown ? .blog : nil))
+        }
+    }
+
+    /// The whole file as text: a BOM dropped, and a file that is not UTF-8 but
+    /// reads as Latin-1 transcoded (positions still point into the file).
+    private func wholeDocument(_ stream: inout ByteStream, problem: (InputProblem) -> Void) -> SourceText? {
+        let bytes = stream.readAll()
+        let (text, warning) = TextDecoding.document(bytes)
+        if let warning { problem(InputProblem(path: source.path, line: warning.line, message: warning.message)) }
+        guard text.bytes.contains(where: { $0 > 0x20 }) else {
+            problem(InputProblem(path: source.path, message: "no text, skipped"))
+            return nil
+        }
+        return text
+    }
+}
+
+/// Reads a file handle in chunks, with the first chunk available before anything is consumed.
+struct ByteStream {
+    let handle: FileHandle
+    static let chunkSize = 1 << 20
+    private var buffered: [UInt8]?
+
+    init(handle: FileHandle) { self.handle = handle }
+
+    /// The first chunk, kept to be returned again by `next`.
+    mutating func peek() -> [UInt8] {
+        if buffered == nil { buffered = [UInt8](handle.readData(ofLength: ByteStream.chunkSize)) }
+        return buffered!
+    }
+
+    /// The next chunk; empty at the end.
+    mutating func next() -> [UInt8] {
+        if let chunk = buffered {
+            buffered = []
+            if !chunk.isEmpty { return chunk }
+        }
+        return [UInt8](handle.readData(ofLength: ByteStream.chunkSize))
+    }
+
+    mutating func readAll() -> [UInt8] {
+        var bytes: [UInt8] = []
+        while true {
+            let chunk = next()
+            if chunk.isEmpty { return bytes }
+            bytes += chunk
         }
     }
 }
@@ -134,10 +207,10 @@ public struct PostReader {
 /// Splits a stream into lines without loading it whole. Line numbers are 1-based;
 /// a trailing carriage return is dropped.
 struct LineReader {
-    let handle: FileHandle
-    let chunkSize = 1 << 20
+    var stream: ByteStream
 
     func forEachLine(_ body: (Int, [UInt8]) -> Void) {
+        var stream = self.stream
         var pending: [UInt8] = []
         var number = 0
         func emit(_ line: ArraySlice<UInt8>) {
@@ -146,7 +219,7 @@ struct LineReader {
         }
         var searched = 0  // bytes of `pending` already known to hold no newline
         while true {
-            let chunk = handle.readData(ofLength: chunkSize)
+            let chunk = stream.next()
             if chunk.isEmpty { break }
             pending.append(contentsOf: chunk)
             var start = 0
@@ -161,55 +234,93 @@ struct LineReader {
     }
 }
 
-/// One line of a JSONL batch.
-struct BatchRecord {
-    var id: String?
-    var text: [UInt8]
-    var platform: Platform?
-    var market: String?
-    var relationships: [Category]
-    var date: String?
+/// How bytes of unknown encoding become text Candor can match.
+enum TextDecoding {
+    static let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
 
-    enum Parsed {
-        case success(BatchRecord)
-        case failure(String)
+    static func droppingBOM(_ bytes: [UInt8]) -> ArraySlice<UInt8> {
+        bytes.starts(with: bom) ? bytes.dropFirst(3) : bytes[...]
     }
 
-    static func parse(_ line: [UInt8]) -> Parsed {
-        let object: Any
-        do {
-            object = try JSONSerialization.jsonObject(with: Data(line))
-        } catch {
-            return .failure("malformed JSON record, skipped (\(String(describing: (error as NSError).userInfo[NSDebugDescriptionErrorKey] ?? "invalid JSON")))")
-        }
-        guard let fields = object as? [String: Any] else { return .failure("a record must be a JSON object, skipped") }
-        guard let text = fields["text"] as? String else { return .failure("record has no string field 'text', skipped") }
-        var record = BatchRecord(id: nil, text: Array(text.utf8), platform: nil, market: nil, relationships: [], date: nil)
-        switch fields["id"] {
-        case let id as String: record.id = id
-        case let id as NSNumber: record.id = id.stringValue
-        default: break
-        }
-        if let platform = fields["platform"] as? String {
-            guard let known = Platform(rawValue: platform.lowercased()) else {
-                return .failure("unknown platform '\(platform)' (expected \(Platform.allCases.map(\.rawValue).joined(separator: ", "))), skipped")
+    /// The first byte that is not part of valid UTF-8, and whether the bytes hold
+    /// any valid multi-byte sequence at all (which Latin-1 text never does).
+    static func utf8Check(_ bytes: ArraySlice<UInt8>) -> (firstInvalid: Int?, hasMultibyte: Bool) {
+        var index = bytes.startIndex
+        var firstInvalid: Int?
+        var hasMultibyte = false
+        while index < bytes.endIndex {
+            let length = validSequenceLength(bytes, at: index)
+            if length == 0 {
+                if firstInvalid == nil { firstInvalid = index }
+                index += 1
+            } else {
+                if length > 1 { hasMultibyte = true }
+                index += length
             }
-            record.platform = known
+            if firstInvalid != nil, hasMultibyte { break }
         }
-        record.market = fields["market"] as? String
-        record.date = (fields["published_at"] ?? fields["date"]) as? String
-        let declared: [String]
-        switch fields["relationship"] {
-        case let one as String: declared = [one]
-        case let many as [String]: declared = many
-        default: declared = []
+        return (firstInvalid, hasMultibyte)
+    }
+
+    /// The length of the valid UTF-8 sequence starting at `index`, 0 if there is none.
+    private static func validSequenceLength(_ bytes: ArraySlice<UInt8>, at index: Int) -> Int {
+        let lead = bytes[index]
+        let length: Int
+        switch lead {
+        case 0x00...0x7F: return 1
+        case 0xC2...0xDF: length = 2
+        case 0xE0...0xEF: length = 3
+        case 0xF0...0xF4: length = 4
+        default: return 0
         }
-        for name in declared {
-            guard let category = Category(rawValue: name) else {
-                return .failure("unknown relationship '\(name)' (expected \(Category.allCases.map(\.rawValue).joined(separator: ", "))), skipped")
-            }
-            record.relationships.append(category)
+        guard index + length <= bytes.endIndex else { return 0 }
+        for next in 1..<length where bytes[index + next] & 0xC0 != 0x80 { return 0 }
+        // Overlong, surrogate and out-of-range forms.
+        let second = bytes[index + 1]
+        if (lead == 0xE0 && second < 0xA0) || (lead == 0xED && second > 0x9F)
+            || (lead == 0xF0 && second < 0x90) || (lead == 0xF4 && second > 0x8F) { return 0 }
+        return length
+    }
+
+    struct Warning {
+        let line: Int?
+        let message: String
+    }
+
+    /// A whole file as text. Valid UTF-8 is used as it is (without a BOM). A file
+    /// with no valid multi-byte UTF-8 at all is read as Windows-1252 (a superset
+    /// of Latin-1's printable characters), each character mapped to its byte.
+    /// Anything else keeps its bytes: the matcher skips invalid sequences.
+    static func document(_ raw: [UInt8]) -> (SourceText, Warning?) {
+        let document = SourceText(raw)
+        let body = droppingBOM(raw)
+        let check = utf8Check(body)
+        guard let invalid = check.firstInvalid else {
+            guard body.startIndex > 0 else { return (document, nil) }
+            var extractor = TextExtractor(document: document)
+            extractor.copy(body.startIndex..<body.endIndex)
+            return (extractor.text(), nil)
         }
-        return .success(record)
+        guard !check.hasMultibyte else {
+            let position = document.position(of: invalid)
+            return (document, Warning(line: position.line, message: "invalid UTF-8 at column \(position.column); those bytes are skipped"))
+        }
+        var extractor = TextExtractor(document: document)
+        var runStart = body.startIndex
+        for index in body.indices where body[index] >= 0x80 {
+            extractor.copy(runStart..<index)
+            extractor.append(String(windows1252(body[index])), for: index..<(index + 1))
+            runStart = index + 1
+        }
+        extractor.copy(runStart..<body.endIndex)
+        return (extractor.text(), Warning(line: nil, message: "not UTF-8; read as Latin-1 (Windows-1252)"))
+    }
+
+    /// Windows-1252: Latin-1 with printable characters in 0x80–0x9F.
+    static func windows1252(_ byte: UInt8) -> Character {
+        let high: [UInt32] = [0x20AC, 0x81, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8D, 0x017D, 0x8F,
+                              0x90, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x9D, 0x017E, 0x0178]
+        let value = (0x80...0x9F).contains(byte) ? high[Int(byte) - 0x80] : UInt32(byte)
+        return Character(Unicode.Scalar(value)!)
     }
 }

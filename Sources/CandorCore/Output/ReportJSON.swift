@@ -9,6 +9,8 @@ enum ReportJSON {
             out.field("path", report.path)
             out.field("record", report.record)
             out.field("id", report.id)
+            out.field("author", report.author)
+            out.field("url", report.url)
             out.field("platform", report.platform.rawValue)
             out.field("market", report.market)
             out.field("language", report.language)

@@ -112,8 +112,9 @@ final class TextReporter: Reporter {
             case .note: severity = paint("note", "1;36")
             }
             output += paint("\(location(report, finding)):", "1") + " \(severity): \(finding.message) " + paint("[\(finding.ruleId)]", "2") + "\n"
-            output += snippet(finding, text: text)
-            output += "      = " + paint("fix", "1;32") + " (\(finding.jurisdiction)): \(advice(finding, platform: report.platform))\n"
+            output += snippet(finding, text: text.document)
+            let scope = finding.jurisdiction.map { " (\($0))" } ?? ""
+            output += "      = " + paint("fix", "1;32") + "\(scope): \(advice(finding, platform: report.platform))\n"
             output += "      = help: \(finding.help)\n"
         }
         if !output.isEmpty { write(output) }
@@ -133,6 +134,7 @@ final class TextReporter: Reporter {
         case .undisclosed: return "add “\(finding.suggestion)” at \(place)"
         case .insufficient, .wrongLanguage: return "replace it with “\(finding.suggestion)” at \(place)"
         case .hidden: return "move the disclosure to \(place): “\(finding.suggestion)”"
+        case .unmarkedLink: return "add \(finding.suggestion) to the link"
         }
     }
 

@@ -31,10 +31,12 @@ public enum Severity: String, Sendable, Codable, Comparable, CaseIterable {
     }
 }
 
-/// The four ways a relationship can fail to be disclosed.
+/// The four ways a relationship can fail to be disclosed, and an HTML
+/// affiliate link that search engines are not told is paid.
 public enum FindingKind: String, Sendable, Codable, CaseIterable {
     case undisclosed, insufficient, hidden
     case wrongLanguage = "wrong-language"
+    case unmarkedLink = "unmarked-link"
 }
 
 /// Where something was written in a rule file (1-based line and column).

@@ -106,16 +106,23 @@ public struct Link: Sendable, Equatable {
     public let urlSpan: Range<Int>
     public let textSpan: Range<Int>?
     public let url: NormalizedURL
+    /// The tokens of an HTML link's `rel` attribute, lower-cased; nil when the
+    /// source cannot say (plain text, Markdown links).
+    public let rel: Set<String>?
     /// What URL rules match: the link itself, then every destination unwrapped
     /// from it (see `redirectWrappers`), outermost first.
     public let candidates: [NormalizedURL]
 
-    public init(urlSpan: Range<Int>, textSpan: Range<Int>?, url: NormalizedURL) {
+    public init(urlSpan: Range<Int>, textSpan: Range<Int>?, url: NormalizedURL, rel: Set<String>? = nil) {
         self.urlSpan = urlSpan
         self.textSpan = textSpan
         self.url = url
+        self.rel = rel
         candidates = [url] + url.destinations()
     }
+
+    /// Marked for search engines as paid or untrusted (`rel="sponsored"` or `nofollow`).
+    public var isMarkedPaid: Bool { rel.map { !$0.isDisjoint(with: ["sponsored", "nofollow"]) } ?? false }
 }
 
 /// A URL split into the parts rules match separately. The host is lower-case
@@ -445,9 +452,14 @@ public struct LinkExtractor: Sendable {
     /// Every link in the text, in order. A link pattern that hits a match limit
     /// is reported through `onFailure` and the search resumes after that place,
     /// so one hostile stretch of text cannot hide the links around it.
-    public func links(in text: SourceText, scratch: MatchScratch, onFailure: (MatchFailure) -> Void = { _ in }) -> [Link] {
-        var links: [Link] = []
-        var taken: [Range<Int>] = []  // sorted; what Markdown and HTML links already cover
+    ///
+    /// `known` are links a document parser already found in extracted text (a
+    /// Markdown or HTML file): the text then holds no link syntax, so only bare
+    /// URLs outside them are looked for.
+    public func links(in text: SourceText, known: [Link]? = nil, scratch: MatchScratch,
+                      onFailure: (MatchFailure) -> Void = { _ in }) -> [Link] {
+        var links: [Link] = known ?? []
+        var taken: [Range<Int>] = links.map(\.urlSpan).sorted { $0.lowerBound < $1.lowerBound }
         func isTaken(_ range: Range<Int>) -> Bool {
             // Binary search for the first taken range ending after `range` starts.
             var low = 0, high = taken.count
@@ -477,19 +489,21 @@ public struct LinkExtractor: Sendable {
                     }
                 }
             }
-            var markdown: [Range<Int>] = []
-            each(self.markdown) { groups in
-                append(url: groups[2], text: groups[1])
-                markdown.append(groups[0]!)
+            if known == nil {
+                var markdown: [Range<Int>] = []
+                each(self.markdown) { groups in
+                    append(url: groups[2], text: groups[1])
+                    markdown.append(groups[0]!)
+                }
+                taken = markdown
+                var html: [Range<Int>] = []
+                each(self.html) { groups in
+                    guard !isTaken(groups[0]!) else { return }
+                    append(url: groups[1] ?? groups[2], text: groups[3])
+                    html.append(groups[0]!)
+                }
+                taken = (markdown + html).sorted { $0.lowerBound < $1.lowerBound }
             }
-            taken = markdown
-            var html: [Range<Int>] = []
-            each(self.html) { groups in
-                guard !isTaken(groups[0]!) else { return }
-                append(url: groups[1] ?? groups[2], text: groups[3])
-                html.append(groups[0]!)
-            }
-            taken = (markdown + html).sorted { $0.lowerBound < $1.lowerBound }
             each(bare) { groups in
                 let span = trimTrailingPunctuation(groups[0]!, in: text.bytes)
                 if !isTaken(span) { append(url: span, text: nil) }

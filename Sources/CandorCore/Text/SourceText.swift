@@ -1,19 +1,31 @@
-/// A post's bytes with a line index. Every offset in Candor is a UTF-8 byte
-/// offset into these bytes; this type is the one place that turns offsets into
-/// lines and columns (columns count Unicode scalars, both 1-based).
+/// A post's bytes with a line index. Every offset the engine works with is a
+/// UTF-8 byte offset into these bytes; this type is the one place that turns
+/// offsets into lines and columns (columns count Unicode scalars, both 1-based).
+///
+/// Text extracted from a document (the prose of a Markdown or HTML file, a
+/// tweet with its links expanded) keeps an `origin`: the document's own text
+/// and where each run of extracted bytes came from, so every position that is
+/// reported points into the document as written.
 public struct SourceText: Sendable {
     public let bytes: [UInt8]
     /// Byte offset at which each line starts.
     private let lineStarts: [Int]
+    /// Where extracted text came from; nil when these bytes are the document.
+    public let origin: TextOrigin?
 
     public init(_ bytes: [UInt8]) {
+        self.init(bytes, origin: nil)
+    }
+
+    public init(_ string: String) { self.init(Array(string.utf8)) }
+
+    init(_ bytes: [UInt8], origin: TextOrigin?) {
         self.bytes = bytes
         var starts = [0]
         for (offset, byte) in bytes.enumerated() where byte == 0x0A { starts.append(offset + 1) }
         lineStarts = starts
+        self.origin = origin
     }
-
-    public init(_ string: String) { self.init(Array(string.utf8)) }
 
     public struct Position: Sendable, Equatable, Codable, CustomStringConvertible {
         public let line: Int
@@ -23,6 +35,22 @@ public struct SourceText: Sendable {
             self.column = column
         }
         public var description: String { "\(line):\(column)" }
+    }
+
+    /// The text reported positions point into: the document for extracted text, else this text.
+    public var document: SourceText { origin?.document ?? self }
+
+    /// Where a range of these bytes sits in the document: line and column of its
+    /// start, and its byte range in the document's own bytes.
+    public func span(of range: Range<Int>) -> Span {
+        guard let origin else {
+            let position = self.position(of: range.lowerBound)
+            return Span(line: position.line, column: position.column, byteOffset: range.lowerBound, length: range.count)
+        }
+        let start = origin.documentOffset(of: range.lowerBound)
+        let end = range.isEmpty ? start : max(start, origin.documentOffset(of: range.upperBound - 1, end: true))
+        let position = origin.document.position(of: start)
+        return Span(line: position.line, column: position.column, byteOffset: start, length: end - start)
     }
 
     /// 0-based index of the line holding `offset`.
@@ -71,5 +99,88 @@ public struct SourceText: Sendable {
     /// text, and never more than the bytes for invalid text.
     static func scalarCount<C: Collection>(_ bytes: C) -> Int where C.Element == UInt8 {
         bytes.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
+    }
+}
+
+/// Where each run of an extracted text came from in its document. A class,
+/// since a text and its document are both `SourceText`s.
+public final class TextOrigin: Sendable {
+    public let document: SourceText
+    /// Sorted by `start`; each run lasts until the next one starts.
+    fileprivate let runs: [Run]
+
+    fileprivate init(document: SourceText, runs: [Run]) {
+        self.document = document
+        self.runs = runs
+    }
+
+    fileprivate struct Run: Sendable {
+        /// Offset of the run in the extracted text.
+        let start: Int
+        /// Document offset of the run's first byte.
+        let documentStart: Int
+        /// Document bytes the run stands for. A verbatim copy maps byte for byte;
+        /// anything else (a decoded entity, a separator) maps as a whole.
+        let documentLength: Int
+        let verbatim: Bool
+    }
+
+    /// The document offset of extracted byte `offset`; with `end`, the offset just past it.
+    func documentOffset(of offset: Int, end: Bool = false) -> Int {
+        guard !runs.isEmpty else { return 0 }
+        var low = 0, high = runs.count - 1
+        while low < high {
+            let mid = (low + high + 1) / 2
+            if runs[mid].start <= offset { low = mid } else { high = mid - 1 }
+        }
+        let run = runs[low]
+        if run.verbatim { return run.documentStart + (offset - run.start) + (end ? 1 : 0) }
+        return end ? run.documentStart + run.documentLength : run.documentStart
+    }
+}
+
+/// Builds extracted text run by run, remembering where each run came from.
+public struct TextExtractor {
+    public let document: SourceText
+    public private(set) var bytes: [UInt8] = []
+    private var runs: [TextOrigin.Run] = []
+
+    public init(document: SourceText) { self.document = document }
+
+    /// Copies document bytes as they are.
+    public mutating func copy(_ range: Range<Int>) {
+        let range = range.clamped(to: 0..<document.bytes.count)
+        guard !range.isEmpty else { return }
+        runs.append(.init(start: bytes.count, documentStart: range.lowerBound, documentLength: range.count, verbatim: true))
+        bytes += document.bytes[range]
+    }
+
+    /// Appends text that stands for `range` of the document without being a copy
+    /// of it (a decoded entity, an expanded link, a value unescaped from JSON).
+    public mutating func append<S: Sequence>(_ text: S, for range: Range<Int>) where S.Element == UInt8 {
+        let start = bytes.count
+        bytes += text
+        guard bytes.count > start else { return }
+        runs.append(.init(start: start, documentStart: range.lowerBound, documentLength: range.count, verbatim: false))
+    }
+
+    public mutating func append(_ text: String, for range: Range<Int>) { append(text.utf8, for: range) }
+
+    /// Ends the current line or block with a newline that maps to `offset`, unless one is already there.
+    public mutating func breakLine(at offset: Int) {
+        guard let last = bytes.last, last != 0x0A else { return }
+        append([0x0A], for: offset..<offset)
+    }
+
+    /// Separates words with a space that maps to `offset`, unless whitespace is already there.
+    public mutating func separate(at offset: Int) {
+        guard let last = bytes.last, last != 0x20, last != 0x0A, last != 0x09 else { return }
+        append([0x20], for: offset..<offset)
+    }
+
+    public var isEmpty: Bool { bytes.isEmpty }
+
+    public func text() -> SourceText {
+        SourceText(bytes, origin: TextOrigin(document: document, runs: runs))
     }
 }

@@ -1,0 +1,126 @@
+import Foundation
+
+/// Which column (CSV) or key (JSONL) holds each post field. The defaults are the
+/// README's documented names; `--field NAME=COLUMN` replaces one field's names.
+public struct FieldMapping: Sendable, Equatable {
+    public enum Field: String, Sendable, CaseIterable {
+        case id, text, url, platform, author, market, relationship
+        case publishedAt = "published_at"
+    }
+
+    /// For each field, the names tried in order; the first one present wins.
+    public private(set) var names: [Field: [String]] = [
+        .id: ["id"], .text: ["text", "caption", "description"], .url: ["url"], .platform: ["platform"],
+        .author: ["author"], .market: ["market"], .relationship: ["relationship"], .publishedAt: ["published_at", "date"],
+    ]
+
+    public init() {}
+
+    /// Applies `NAME=COLUMN` (for example `text=Caption`).
+    public mutating func apply(_ assignment: String) throws(FieldMappingError) {
+        guard let equals = assignment.firstIndex(of: "=") else { throw FieldMappingError(message: "expected NAME=COLUMN, got '\(assignment)'") }
+        let name = assignment[..<equals].trimmingCharacters(in: .whitespaces).lowercased()
+        let column = String(assignment[assignment.index(after: equals)...])
+        guard let field = Field(rawValue: name) else {
+            throw FieldMappingError(message: "unknown field '\(name)' (expected \(Field.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        guard !column.isEmpty else { throw FieldMappingError(message: "field '\(name)' needs a column name") }
+        names[field] = [column]
+    }
+}
+
+public struct FieldMappingError: Error, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
+}
+
+/// One record of a batch (a JSONL line or a CSV row), read through a field mapping.
+struct BatchRecord {
+    var id: String?
+    var text: [UInt8]
+    var platform: Platform?
+    var market: String?
+    var relationships: [Category] = []
+    var date: String?
+    var author: String?
+    var url: String?
+
+    /// A field's value as the record holds it: text, a number, or a list (JSON arrays).
+    enum Value {
+        case string(String)
+        case number(String)
+        case list([String])
+        case other
+    }
+
+    enum Parsed {
+        case success(BatchRecord)
+        case failure(String)
+    }
+
+    /// Builds a record from a lookup by column or key name.
+    static func make(fields: FieldMapping, lookup: (String) -> Value?) -> Parsed {
+        func value(_ field: FieldMapping.Field) -> (name: String, value: Value)? {
+            for name in fields.names[field] ?? [] { if let found = lookup(name) { return (name, found) } }
+            return nil
+        }
+        func string(_ field: FieldMapping.Field) -> String? {
+            switch value(field)?.value {
+            case let .string(text)?, let .number(text)?: return text.isEmpty ? nil : text
+            default: return nil
+            }
+        }
+        guard let (name, found) = value(.text) else {
+            return .failure("no text field (looked for \((fields.names[.text] ?? []).map { "'\($0)'" }.joined(separator: ", "))), skipped")
+        }
+        guard case let .string(text) = found else { return .failure("field '\(name)' is not text, skipped") }
+        var record = BatchRecord(id: string(.id), text: Array(text.utf8), platform: nil, market: string(.market),
+                                 date: string(.publishedAt), author: string(.author), url: string(.url))
+        if let platform = string(.platform) {
+            guard let known = Platform(rawValue: platform.lowercased()) else {
+                return .failure("unknown platform '\(platform)' (expected \(Platform.allCases.map(\.rawValue).joined(separator: ", "))), skipped")
+            }
+            record.platform = known
+        }
+        let declared: [String]
+        switch value(.relationship)?.value {
+        case let .string(one)?:
+            // Spreadsheet cells list several as "gift, stay" or "gift;stay".
+            declared = one.split(whereSeparator: { $0 == "," || $0 == ";" || $0 == "|" }).map { $0.trimmingCharacters(in: .whitespaces) }
+        case let .list(many)?: declared = many
+        default: declared = []
+        }
+        for name in declared where !name.isEmpty {
+            guard let category = Category(rawValue: name.lowercased()) else {
+                return .failure("unknown relationship '\(name)' (expected \(Category.allCases.map(\.rawValue).joined(separator: ", "))), skipped")
+            }
+            record.relationships.append(category)
+        }
+        return .success(record)
+    }
+
+    /// A JSONL line.
+    static func parseJSON(_ line: [UInt8], fields: FieldMapping) -> Parsed {
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: Data(line))
+        } catch {
+            return .failure("malformed JSON record, skipped (\(String(describing: (error as NSError).userInfo[NSDebugDescriptionErrorKey] ?? "invalid JSON")))")
+        }
+        guard let object = object as? [String: Any] else { return .failure("a record must be a JSON object, skipped") }
+        return make(fields: fields) { name in
+            switch object[name] {
+            case nil, is NSNull: return nil
+            case let text as String: return .string(text)
+            case let number as NSNumber: return .number(number.stringValue)
+            case let list as [String]: return .list(list)
+            default: return .other
+            }
+        }
+    }
+
+    func post(path: String, record number: Int) -> Post {
+        Post(path: path, record: number, id: id, text: SourceText(text), platform: platform, market: market,
+             declared: relationships, date: date, author: author, url: url)
+    }
+}
