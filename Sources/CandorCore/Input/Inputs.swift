@@ -151,9 +151,12 @@ public struct PostReader {
                 case let .failure(message): problem(InputProblem(path: source.path, line: number, message: message))
                 }
             }
-        case .text, .markdown, .auto:
+        case .markdown:
             guard let document = wholeDocument(&stream, problem: problem) else { return }
-            post(Post(path: source.path, text: document, platform: source.formatByExtension == .markdown ? .blog : nil))
+            post(MarkdownDocument.post(path: source.path, document: document, problem: problem))
+        case .text, .auto:
+            guard let document = wholeDocument(&stream, problem: problem) else { return }
+            post(Post(path: source.path, text: document))
         }
     }
 
@@ -305,7 +308,7 @@ enum TextDecoding {
             let position = document.position(of: invalid)
             return (document, Warning(line: position.line, message: "invalid UTF-8 at column \(position.column); those bytes are skipped"))
         }
-        var extractor = TextExtractor(document: document)
+        var extractor = TextExtractor(document: SourceText(raw, origin: nil, singleByte: true))
         var runStart = body.startIndex
         for index in body.indices where body[index] >= 0x80 {
             extractor.copy(runStart..<index)
