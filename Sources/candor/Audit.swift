@@ -40,6 +40,9 @@ struct Audit: ParsableCommand {
     @Option(name: .customLong("field"), help: ArgumentHelp("Read a post field from another CSV column or JSONL key, e.g. text=Caption (repeatable; fields: \(FieldMapping.Field.allCases.map(\.rawValue).joined(separator: ", "))).", valueName: "name=column"))
     var fields: [String] = []
 
+    @Option(name: .customLong("max-post-size"), help: ArgumentHelp("Posts (files, batch lines) larger than this many MiB are reported and skipped.", valueName: "MiB"))
+    var maxPostSize: Int = 16
+
     @Option(help: "Worker threads (default: one per core).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
@@ -60,6 +63,8 @@ struct Audit: ParsableCommand {
         let inputs = paths.isEmpty ? (isatty(STDIN_FILENO) != 0 ? ["."] : ["-"]) : paths
         var request = AuditRequest(paths: inputs, workers: jobs)
         request.inputFormat = inputFormat
+        guard maxPostSize >= 1 else { throw ValidationError("--max-post-size must be at least 1") }
+        request.read.maxPostBytes = maxPostSize << 20
         for field in fields {
             do { try request.read.fields.apply(field) } catch { throw ValidationError("--field: \(error)") }
         }

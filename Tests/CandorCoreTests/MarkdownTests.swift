@@ -3,26 +3,6 @@ import CandorPCRE
 import Foundation
 import Testing
 
-/// Reads one file through the real reader, as `candor audit` does.
-func readPosts(_ name: String, _ contents: [UInt8], format: InputFormat = .auto) throws -> (posts: [Post], problems: [InputProblem]) {
-    let folder = try temporaryFolder([:])
-    defer { try? FileManager.default.removeItem(at: folder) }
-    let path = folder.appendingPathComponent(name).path
-    try Data(contents).write(to: URL(fileURLWithPath: path))
-    var posts: [Post] = []
-    var problems: [InputProblem] = []
-    PostReader(source: InputSource(path: path, format: format)).read(post: { posts.append($0) }, problem: { problems.append($0) })
-    return (posts, problems)
-}
-
-func readPosts(_ name: String, _ contents: String, format: InputFormat = .auto) throws -> (posts: [Post], problems: [InputProblem]) {
-    try readPosts(name, Array(contents.utf8), format: format)
-}
-
-func auditPost(_ post: Post, jurisdictions: [String] = ["us"]) -> PostReport {
-    Auditor(rules: shippedRules).audit(post, options: AuditOptions(jurisdictions: jurisdictions), scratch: MatchScratch())
-}
-
 @Suite struct MarkdownTests {
     let page = """
     ---

@@ -103,6 +103,9 @@ public enum InputDiscovery {
 public struct ReadOptions: Sendable {
     /// Which columns or keys hold each post field (CSV and JSONL).
     public var fields = FieldMapping()
+    /// Larger posts (a file, a batch line) are reported and skipped: no real
+    /// post is this long, and holding one would break the flat-memory promise.
+    public var maxPostBytes = 16 << 20
     public init() {}
 }
 
@@ -144,9 +147,19 @@ public struct PostReader {
 
         switch source.formatByExtension {
         case .jsonl:
-            LineReader(stream: stream).forEachLine { number, bytes in
+            LineReader(stream: stream, maxLength: options.maxPostBytes).forEachLine { number, line in
+                guard case let .line(bytes) = line else {
+                    problem(tooLarge(line: number))
+                    return
+                }
                 guard bytes.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { return }
-                switch BatchRecord.parseJSON(number == 1 ? Array(TextDecoding.droppingBOM(bytes)) : bytes, fields: options.fields) {
+                var line = number == 1 ? Array(TextDecoding.droppingBOM(bytes)) : bytes
+                // JSON must be UTF-8: repair rather than lose the record.
+                if let invalid = TextDecoding.utf8Check(line[...]).firstInvalid {
+                    problem(InputProblem(path: source.path, line: number, message: "invalid UTF-8 at byte \(invalid + 1) of the line, replaced with U+FFFD"))
+                    line = TextDecoding.replacingInvalidUTF8(line)
+                }
+                switch BatchRecord.parseJSON(line, fields: options.fields) {
                 case let .success(record): post(record.post(path: source.path, record: number))
                 case let .failure(message): problem(InputProblem(path: source.path, line: number, message: message))
                 }
@@ -160,10 +173,18 @@ public struct PostReader {
         }
     }
 
+    func tooLarge(line: Int?) -> InputProblem {
+        InputProblem(path: source.path, line: line,
+                     message: "post larger than \(options.maxPostBytes >> 20) MiB, skipped (raise the limit with --max-post-size)")
+    }
+
     /// The whole file as text: a BOM dropped, and a file that is not UTF-8 but
     /// reads as Latin-1 transcoded (positions still point into the file).
     private func wholeDocument(_ stream: inout ByteStream, problem: (InputProblem) -> Void) -> SourceText? {
-        let bytes = stream.readAll()
+        guard let bytes = stream.readAll(limit: options.maxPostBytes) else {
+            problem(tooLarge(line: nil))
+            return nil
+        }
         let (text, warning) = TextDecoding.document(bytes)
         if let warning { problem(InputProblem(path: source.path, line: warning.line, message: warning.message)) }
         guard text.bytes.contains(where: { $0 > 0x20 }) else {
@@ -197,28 +218,43 @@ struct ByteStream {
         return [UInt8](handle.readData(ofLength: ByteStream.chunkSize))
     }
 
-    mutating func readAll() -> [UInt8] {
+    /// The rest of the stream; nil (having read only `limit` bytes) when it is longer.
+    mutating func readAll(limit: Int) -> [UInt8]? {
         var bytes: [UInt8] = []
         while true {
             let chunk = next()
             if chunk.isEmpty { return bytes }
             bytes += chunk
+            if bytes.count > limit { return nil }
         }
     }
 }
 
 /// Splits a stream into lines without loading it whole. Line numbers are 1-based;
-/// a trailing carriage return is dropped.
+/// a trailing carriage return is dropped. A line longer than `maxLength` is
+/// not kept: it is passed over to its end and reported as `.tooLong`.
 struct LineReader {
     var stream: ByteStream
+    var maxLength: Int
 
-    func forEachLine(_ body: (Int, [UInt8]) -> Void) {
+    enum Line {
+        case line([UInt8])
+        case tooLong
+    }
+
+    func forEachLine(_ body: (Int, Line) -> Void) {
         var stream = self.stream
         var pending: [UInt8] = []
         var number = 0
+        var overflowing = false  // inside a line already known to be too long
         func emit(_ line: ArraySlice<UInt8>) {
             number += 1
-            body(number, Array(line.last == 0x0D ? line.dropLast() : line))
+            if overflowing || line.count > maxLength + 1 {
+                overflowing = false
+                body(number, .tooLong)
+            } else {
+                body(number, .line(Array(line.last == 0x0D ? line.dropLast() : line)))
+            }
         }
         var searched = 0  // bytes of `pending` already known to hold no newline
         while true {
@@ -226,14 +262,26 @@ struct LineReader {
             if chunk.isEmpty { break }
             pending.append(contentsOf: chunk)
             var start = 0
-            while let newline = pending[max(start, searched)...].firstIndex(of: 0x0A) {
+            while let newline = LineReader.newline(in: pending, from: max(start, searched)) {
                 emit(pending[start..<newline])
                 start = newline + 1
             }
             pending.removeFirst(start)
+            if pending.count > maxLength + 1 {
+                overflowing = true
+                pending.removeAll(keepingCapacity: true)
+            }
             searched = pending.count
         }
-        if !pending.isEmpty { emit(pending[...]) }
+        if !pending.isEmpty || overflowing { emit(pending[...]) }
+    }
+
+    /// The index of the first newline at or after `start` (memchr: this is the hot loop of every batch).
+    static func newline(in bytes: [UInt8], from start: Int) -> Int? {
+        guard start < bytes.count else { return nil }
+        return bytes.withUnsafeBufferPointer { buffer in
+            memchr(buffer.baseAddress! + start, 0x0A, buffer.count - start).map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - buffer.baseAddress! }
+        }
     }
 }
 
@@ -263,6 +311,25 @@ enum TextDecoding {
             if firstInvalid != nil, hasMultibyte { break }
         }
         return (firstInvalid, hasMultibyte)
+    }
+
+    /// The bytes with every byte that is not part of valid UTF-8 replaced by U+FFFD.
+    static func replacingInvalidUTF8(_ bytes: [UInt8]) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count + 8)
+        var index = 0
+        let all = bytes[...]
+        while index < bytes.count {
+            let length = validSequenceLength(all, at: index)
+            if length == 0 {
+                output += [0xEF, 0xBF, 0xBD]
+                index += 1
+            } else {
+                output += bytes[index..<(index + length)]
+                index += length
+            }
+        }
+        return output
     }
 
     /// The length of the valid UTF-8 sequence starting at `index`, 0 if there is none.

@@ -1,0 +1,101 @@
+import CandorCore
+import Foundation
+import Testing
+
+/// Broken and unusual input: every problem is reported with its place, and
+/// everything else is still read.
+@Suite struct InputTests {
+    @Test func jsonlKeepsGoingPastBrokenLines() throws {
+        let lines = [
+            #"{"id": "a", "text": "first"}"#,
+            #"{"id": "b", "text": "truncated"#,
+            #"["not", "an", "object"]"#,
+            #"{"id": "c", "caption": "a caption", "author": "ana", "url": "https://instagram.com/p/1", "relationship": "gift, stay"}"#,
+            #"{"id": 4, "text": "numeric id", "platform": "myspace"}"#,
+            "",
+            #"{"id": "d", "text": "last"}"#,
+        ]
+        let (posts, problems) = try readPosts("batch.jsonl", lines.joined(separator: "\n"))
+        #expect(posts.map(\.id) == ["a", "c", "d"])
+        #expect(posts.map(\.record) == [1, 4, 7])
+        #expect(posts[1].text.string(0..<9) == "a caption")
+        #expect((posts[1].author, posts[1].url) == ("ana", "https://instagram.com/p/1"))
+        #expect(posts[1].declared == [.gift, .stay])
+        #expect(problems.map(\.line) == [2, 3, 5])
+        #expect(problems[0].message.hasPrefix("malformed JSON record, skipped"))
+        #expect(problems[1].message == "a record must be a JSON object, skipped")
+        #expect(problems[2].message.hasPrefix("unknown platform 'myspace'"))
+        #expect(problems.allSatisfy { !$0.fatal })
+    }
+
+    @Test func fieldsCanBeRemapped() throws {
+        var options = ReadOptions()
+        try options.fields.apply("text=Body")
+        try options.fields.apply("id=post_id")
+        let (posts, problems) = try readPosts("batch.jsonl", #"{"post_id": "x1", "Body": "remapped", "text": "ignored"}"#, options: options)
+        #expect(problems.isEmpty)
+        #expect(posts.map(\.id) == ["x1"])
+        #expect(posts.first.map { $0.text.string(0..<$0.text.bytes.count) } == "remapped")
+        #expect(throws: FieldMappingError.self) { try options.fields.apply("colour=Body") }
+        #expect(throws: FieldMappingError.self) { try options.fields.apply("text") }
+    }
+
+    @Test func invalidUTF8InABatchLineIsRepairedNotLost() throws {
+        let line = Array(#"{"id": "x", "text": "caf"#.utf8) + [0xE9] + Array(#" https://amzn.to/3xYzAbc"}"#.utf8)
+        let (posts, problems) = try readPosts("batch.jsonl", line + [0x0A])
+        #expect(problems.map(\.message) == ["invalid UTF-8 at byte 25 of the line, replaced with U+FFFD"])
+        let post = try #require(posts.first)
+        #expect(post.text.string(0..<post.text.bytes.count) == "caf\u{FFFD} https://amzn.to/3xYzAbc")
+        #expect(auditPost(post).findings.map(\.kind) == [.undisclosed])
+    }
+
+    @Test func aBOMBeforeTheFirstRecordIsIgnored() throws {
+        let (posts, problems) = try readPosts("batch.jsonl", [0xEF, 0xBB, 0xBF] + Array(#"{"id": "a", "text": "hi"}"#.utf8))
+        #expect(problems.isEmpty)
+        #expect(posts.map(\.id) == ["a"])
+    }
+
+    @Test func aHugeLineIsSkippedWithItsNumberAndTheNextLineIsStillRead() throws {
+        // A 50 MB record: far beyond any real post, and never held in memory whole.
+        var bytes = Array(#"{"id": "huge", "text": ""#.utf8)
+        bytes += [UInt8](repeating: UInt8(ascii: "a"), count: 50 << 20)
+        bytes += Array("\"}\n".utf8) + Array(#"{"id": "next", "text": "Shop https://amzn.to/3xYzAbc"}"#.utf8)
+        let (posts, problems) = try readPosts("batch.jsonl", bytes)
+        #expect(posts.map(\.id) == ["next"])
+        #expect(posts.map(\.record) == [2])
+        #expect(problems.map(\.line) == [1])
+        #expect(problems.map(\.message) == ["post larger than 16 MiB, skipped (raise the limit with --max-post-size)"])
+        // Raised above it, the same line is a post.
+        var options = ReadOptions()
+        options.maxPostBytes = 64 << 20
+        let raised = try readPosts("batch.jsonl", bytes, options: options)
+        #expect(raised.posts.map(\.id) == ["huge", "next"])
+        #expect(raised.posts.first?.text.bytes.count == 50 << 20)
+    }
+
+    @Test func emptyBinaryBlankAndOversizedFilesAreReportedAndSkipped() throws {
+        #expect(try readPosts("empty.txt", "").problems.map(\.message) == ["empty file, skipped"])
+        #expect(try readPosts("image.md", [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00]).problems.map(\.message) == ["binary file, skipped"])
+        #expect(try readPosts("blank.txt", " \n\t\n").problems.map(\.message) == ["no text, skipped"])
+        var options = ReadOptions()
+        options.maxPostBytes = 1 << 20
+        let big = try readPosts("big.md", [UInt8](repeating: UInt8(ascii: "b"), count: 3 << 20), options: options)
+        #expect(big.posts.isEmpty)
+        #expect(big.problems.map(\.message) == ["post larger than 1 MiB, skipped (raise the limit with --max-post-size)"])
+    }
+
+    @Test func textFilesThatAreNotUTF8() throws {
+        // Latin-1 is transcoded; positions still count the file's own characters.
+        let latin1 = try readPosts("post.txt", Array("Regalo de @marca: crema para ni".utf8) + [0xF1] + Array("os ".utf8) + [0xBF] + Array("os gusta? #ad".utf8))
+        #expect(latin1.problems.map(\.message) == ["not UTF-8; read as Latin-1 (Windows-1252)"])
+        let post = try #require(latin1.posts.first)
+        #expect(post.text.string(0..<post.text.bytes.count) == "Regalo de @marca: crema para niños ¿os gusta? #ad")
+        let ad = try #require(auditPost(post, jurisdictions: ["es"]).disclosures.first { $0.ruleId == "label.en.ad" })
+        #expect((ad.span.line, ad.span.column, ad.span.byteOffset, ad.span.length) == (1, 47, 46, 3))
+        // Mostly UTF-8 with one broken byte: kept as it is, with the place reported.
+        let broken = try readPosts("post.txt", Array("Línea uno\nrota ".utf8) + [0xFF] + Array(" aquí".utf8))
+        #expect(broken.problems.map(\.message) == ["invalid UTF-8 at column 6; those bytes are skipped"])
+        #expect(broken.problems.map(\.line) == [2])
+        #expect(broken.posts.count == 1)
+    }
+}
