@@ -109,7 +109,8 @@ struct BatchRecord {
         }
         guard let object = object as? [String: Any] else { return .failure("a record must be a JSON object, skipped") }
         return make(fields: fields) { name in
-            switch object[name] {
+            // Keys as written first; then ignoring case, as spreadsheet headers are.
+            switch object[name] ?? object.first(where: { $0.key.caseInsensitiveCompare(name) == .orderedSame })?.value {
             case nil, is NSNull: return nil
             case let text as String: return .string(text)
             case let number as NSNumber: return .number(number.stringValue)
