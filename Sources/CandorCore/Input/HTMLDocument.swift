@@ -119,7 +119,8 @@ private struct Walker {
                 }
             case let .leave(name, link):
                 if let link {
-                    let text = link.start..<extractor.bytes.count
+                    let text = trimmed(link.start..<extractor.bytes.count, in: extractor.bytes)
+                    pending = nil
                     extractor.separate(at: link.value.lowerBound)
                     let urlStart = extractor.bytes.count
                     appendValue(link.value, decoded: Array(link.href.utf8), into: &extractor)
@@ -133,28 +134,79 @@ private struct Walker {
     }
 
     /// Block elements end a line on both sides; cells and images are set apart by a space.
-    private func boundary(_ name: String, into extractor: inout TextExtractor) {
+    private mutating func boundary(_ name: String, into extractor: inout TextExtractor) {
         if HTMLDocument.blockElements.contains(name) {
+            pending = nil
             extractor.breakLine(at: cursor)
         } else if HTMLDocument.separatedElements.contains(name) {
-            extractor.separate(at: cursor)
+            space(at: cursor, into: &extractor)
         }
     }
 
+    // MARK: Emitting text
+
+    /// Whitespace not yet emitted: dropped at a line break, else written before the next text.
+    var pending: Range<Int>? = nil
+
+    /// Copies source text; a run of blanks that breaks a source line reads as one space,
+    /// so a paragraph is one line of extracted text, as readers see it.
+    private mutating func emitText(_ range: Range<Int>, into extractor: inout TextExtractor) {
+        var index = range.lowerBound
+        while index < range.upperBound {
+            var next = index
+            let blank = isBlank(source[index])
+            while next < range.upperBound, isBlank(source[next]) == blank { next += 1 }
+            if blank {
+                if pending == nil { pending = index..<next }
+            } else {
+                flushPending(into: &extractor)
+                extractor.copy(index..<next)
+            }
+            index = next
+        }
+    }
+
+    private mutating func emitDecoded<C: Collection>(_ text: C, for range: Range<Int>, into extractor: inout TextExtractor) where C.Element == UInt8 {
+        flushPending(into: &extractor)
+        extractor.append(text, for: range)
+    }
+
+    private mutating func flushPending(into extractor: inout TextExtractor) {
+        defer { pending = nil }
+        guard let blanks = pending, let last = extractor.bytes.last, !isBlank(last) else { return }
+        if source[blanks].allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
+            extractor.copy(blanks)
+        } else {
+            extractor.append([0x20], for: blanks)
+        }
+    }
+
+    private mutating func space(at offset: Int, into extractor: inout TextExtractor) {
+        if pending != nil { flushPending(into: &extractor) } else { extractor.separate(at: offset) }
+    }
+
+    private func trimmed(_ range: Range<Int>, in bytes: [UInt8]) -> Range<Int> {
+        var lower = range.lowerBound, upper = range.upperBound
+        while lower < upper, isBlank(bytes[lower]) { lower += 1 }
+        while upper > lower, isBlank(bytes[upper - 1]) { upper -= 1 }
+        return lower..<upper
+    }
+
     /// Emits what an element's attributes show; for a link, returns what its end needs.
-    private func attributes(of name: String, _ attributes: [(name: String, value: Range<Int>)],
+    private mutating func attributes(of name: String, _ attributes: [(name: String, value: Range<Int>)],
                             into extractor: inout TextExtractor) -> PendingLink? {
         func value(_ key: String) -> Range<Int>? { attributes.first { $0.name == key }?.value }
         switch name {
         case "img":
             if let alt = value("alt") {
-                extractor.separate(at: alt.lowerBound)
+                space(at: alt.lowerBound, into: &extractor)
                 appendValue(alt, decoded: decode(alt), into: &extractor)
             }
         case "meta":
             let key = (value("name") ?? value("property")).map { String(decoding: decode($0), as: UTF8.self).lowercased() }
             if let key, ["description", "og:title", "og:description", "twitter:title", "twitter:description"].contains(key),
                let content = value("content") {
+                pending = nil
                 extractor.breakLine(at: content.lowerBound)
                 appendValue(content, decoded: decode(content), into: &extractor)
                 extractor.breakLine(at: content.upperBound)
@@ -173,7 +225,8 @@ private struct Walker {
     }
 
     /// An attribute value: copied when it has no entities, else decoded for its whole range.
-    private func appendValue(_ range: Range<Int>, decoded: [UInt8], into extractor: inout TextExtractor) {
+    private mutating func appendValue(_ range: Range<Int>, decoded: [UInt8], into extractor: inout TextExtractor) {
+        flushPending(into: &extractor)
         if decoded.elementsEqual(source[range]) { extractor.copy(range) } else { extractor.append(decoded, for: range) }
     }
 
@@ -202,7 +255,7 @@ private struct Walker {
         var s = cursor, i = 0
         var runStart = s
         func flush() {
-            if emit, runStart < s { extractor.copy(runStart..<s) }
+            if emit, runStart < s { emitText(runStart..<s, into: &extractor) }
         }
         // Skip markup and whatever the parser dropped before the text starts.
         while s < end, i < content.count, source[s] != content[0] {
@@ -219,7 +272,7 @@ private struct Walker {
             let byte = source[s]
             if !raw, byte == UInt8(ascii: "&"), let entity = entity(at: s, limit: end), content[i...].starts(with: entity.value) {
                 flush()
-                if emit { extractor.append(entity.value, for: s..<entity.end) }
+                if emit { emitDecoded(entity.value, for: s..<entity.end, into: &extractor) }
                 i += entity.value.count
                 s = entity.end
                 runStart = s
@@ -234,7 +287,7 @@ private struct Walker {
                 // The parser read an invalid byte as a Latin-1 character.
                 flush()
                 let scalar = scalarLength(content, at: i)
-                if emit { extractor.append(content[i..<(i + scalar)], for: s..<(s + length)) }
+                if emit { emitDecoded(content[i..<(i + scalar)], for: s..<(s + length), into: &extractor) }
                 i += scalar
                 s += length
                 runStart = s
@@ -247,7 +300,7 @@ private struct Walker {
         flush()
         cursor = s
         if i < content.count, emit {
-            extractor.append(content[i...], for: s..<s)
+            emitDecoded(content[i...], for: s..<s, into: &extractor)
         }
     }
 
