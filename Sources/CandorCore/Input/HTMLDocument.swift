@@ -34,7 +34,7 @@ enum HTMLDocument {
         _ = initialized
         let source = extractor.document.bytes
         let options = HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
-            | HTML_PARSE_NONET.rawValue | HTML_PARSE_NODEFDTD.rawValue | HTML_PARSE_IGNORE_ENC.rawValue
+            | HTML_PARSE_NONET.rawValue | HTML_PARSE_NODEFDTD.rawValue | HTML_PARSE_IGNORE_ENC.rawValue | XML_PARSE_HUGE.rawValue
         let parsed = source.withUnsafeBufferPointer { buffer in
             buffer.baseAddress!.advanced(by: range.lowerBound).withMemoryRebound(to: CChar.self, capacity: range.count) {
                 htmlReadMemory($0, Int32(range.count), nil, "UTF-8", Int32(options))
@@ -123,7 +123,7 @@ private struct Walker {
                     pending = nil
                     extractor.separate(at: link.value.lowerBound)
                     let urlStart = extractor.bytes.count
-                    appendValue(link.value, decoded: Array(link.href.utf8), into: &extractor)
+                    appendValue(link.value, into: &extractor)
                     links.append(Link(urlSpan: urlStart..<extractor.bytes.count, textSpan: text.isEmpty ? nil : text,
                                       url: NormalizedURL(link.href), rel: link.rel))
                     extractor.separate(at: link.value.upperBound)
@@ -200,7 +200,7 @@ private struct Walker {
         case "img":
             if let alt = value("alt") {
                 space(at: alt.lowerBound, into: &extractor)
-                appendValue(alt, decoded: decode(alt), into: &extractor)
+                appendValue(alt, into: &extractor)
             }
         case "meta":
             let key = (value("name") ?? value("property")).map { String(decoding: decode($0), as: UTF8.self).lowercased() }
@@ -208,7 +208,7 @@ private struct Walker {
                let content = value("content") {
                 pending = nil
                 extractor.breakLine(at: content.lowerBound)
-                appendValue(content, decoded: decode(content), into: &extractor)
+                appendValue(content, into: &extractor)
                 extractor.breakLine(at: content.upperBound)
             }
         default:  // a
@@ -224,10 +224,21 @@ private struct Walker {
         return nil
     }
 
-    /// An attribute value: copied when it has no entities, else decoded for its whole range.
-    private mutating func appendValue(_ range: Range<Int>, decoded: [UInt8], into extractor: inout TextExtractor) {
+    /// An attribute value: copied, each entity decoded for its own range.
+    private mutating func appendValue(_ range: Range<Int>, into extractor: inout TextExtractor) {
         flushPending(into: &extractor)
-        if decoded.elementsEqual(source[range]) { extractor.copy(range) } else { extractor.append(decoded, for: range) }
+        var index = range.lowerBound, run = index
+        while index < range.upperBound {
+            guard source[index] == UInt8(ascii: "&"), let entity = entity(at: index, limit: range.upperBound) else {
+                index += 1
+                continue
+            }
+            extractor.copy(run..<index)
+            extractor.append(entity.value, for: index..<entity.end)
+            index = entity.end
+            run = index
+        }
+        extractor.copy(run..<range.upperBound)
     }
 
     private func decode(_ range: Range<Int>) -> [UInt8] {
