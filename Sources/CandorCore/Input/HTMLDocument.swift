@@ -57,6 +57,7 @@ enum HTMLDocument {
     ]
     /// Cells and controls sit side by side: a space, not a line break.
     static let separatedElements: Set<String> = ["td", "th", "button", "label", "select", "input", "img"]
+    /// Never shown to readers (noscript only to those without scripting).
     static let hiddenElements: Set<String> = ["script", "style", "noscript", "template"]
     /// Elements whose text the parser keeps as written, entities and all.
     static let rawTextElements: Set<String> = ["script", "style"]
