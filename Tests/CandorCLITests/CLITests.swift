@@ -112,7 +112,7 @@ struct CLI {
         #expect(result.code == 1)
         let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let posts = try #require(document["posts"] as? [[String: Any]])
-        #expect(posts.count == 6)
+        #expect(posts.count == 7)
         #expect(Set(posts[0].keys) == ["path", "record", "id", "author", "url", "platform", "market", "language", "jurisdictions", "relationships", "disclosures", "findings", "diagnostics"])
         #expect(posts[0]["id"] is NSNull)  // absent values are written as null, never left out
         let disclosure = try #require(posts.flatMap { ($0["disclosures"] as? [[String: Any]]) ?? [] }.first)
@@ -120,7 +120,7 @@ struct CLI {
         let finding = try #require(posts.flatMap { ($0["findings"] as? [[String: Any]]) ?? [] }.first)
         #expect(Set(finding.keys) == ["ruleId", "category", "kind", "severity", "message", "line", "column", "byteOffset", "length", "jurisdiction", "suggestion", "help"])
         let summary = try #require(document["summary"] as? [String: Any])
-        #expect(summary["posts"] as? Int == 6)
+        #expect(summary["posts"] as? Int == 7)
     }
 
     @Test func jsonlStreamsOneLinePerPostInInputOrderAndSkipsBadLines() throws {
@@ -169,7 +169,7 @@ struct CLI {
         let result = try CLI.run(["audit", "--format", "jsonl", "Samples"])
         let reports = result.stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
         let flagged = Set(reports.filter { !(($0["findings"] as? [Any]) ?? []).isEmpty }.compactMap { $0["path"] as? String })
-        for path in ["Samples/en/amazon-finds.txt", "Samples/en/hotel-stay.txt", "Samples/en/gifted-serum.txt", "Samples/en/buried-ad.txt",
+        for path in ["Samples/en/amazon-finds.txt", "Samples/en/gift-guide.html", "Samples/en/hotel-stay.txt", "Samples/en/gifted-serum.txt", "Samples/en/buried-ad.txt",
                      "Samples/es/afiliados-cocina.txt", "Samples/es/hotel-menorca.txt", "Samples/es/anuncio-en-ingles.txt", "Samples/it/blogtrip-langhe.txt"] {
             #expect(flagged.contains(path), "\(path) should have a finding")
         }

@@ -10,6 +10,8 @@ public enum InputFormat: String, Sendable, CaseIterable {
     case markdown
     /// One JSON object per line: `id`, `text`, optional `platform`, `market`, `relationship`…
     case jsonl
+    /// The whole file is one HTML page (platform `blog`): its visible text, title, descriptions and links.
+    case html
 }
 
 /// A problem with the input, reported on stderr while the rest is still audited.
@@ -46,6 +48,7 @@ public struct InputSource: Sendable {
         switch URL(fileURLWithPath: path).pathExtension.lowercased() {
         case "jsonl", "ndjson": return .jsonl
         case "md", "markdown", "mdown", "mkd": return .markdown
+        case "html", "htm", "xhtml": return .html
         default: return .text
         }
     }
@@ -53,7 +56,7 @@ public struct InputSource: Sendable {
 
 public enum InputDiscovery {
     /// Extensions read when walking a directory.
-    static let auditedExtensions: Set<String> = ["txt", "md", "markdown", "mdown", "mkd", "jsonl", "ndjson"]
+    static let auditedExtensions: Set<String> = ["txt", "md", "markdown", "mdown", "mkd", "jsonl", "ndjson", "html", "htm", "xhtml"]
     /// Folders never walked into (besides hidden ones).
     static let skippedFolders: Set<String> = ["node_modules", "build", "dist", "vendor", "Pods", "DerivedData"]
 
@@ -164,6 +167,9 @@ public struct PostReader {
                 case let .failure(message): problem(InputProblem(path: source.path, line: number, message: message))
                 }
             }
+        case .html:
+            guard let document = wholeDocument(&stream, problem: problem) else { return }
+            post(HTMLDocument.post(path: source.path, text: document))
         case .markdown:
             guard let document = wholeDocument(&stream, problem: problem) else { return }
             post(MarkdownDocument.post(path: source.path, document: document, problem: problem))
