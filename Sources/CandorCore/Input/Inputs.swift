@@ -10,6 +10,8 @@ public enum InputFormat: String, Sendable, CaseIterable {
     case markdown
     /// One JSON object per line: `id`, `text`, optional `platform`, `market`, `relationship`…
     case jsonl
+    /// A CSV or TSV file with a header row, one post per row (see `CSVReader`).
+    case csv
 }
 
 /// A problem with the input, reported on stderr while the rest is still audited.
@@ -45,6 +47,7 @@ public struct InputSource: Sendable {
         guard format == .auto else { return format }
         switch URL(fileURLWithPath: path).pathExtension.lowercased() {
         case "jsonl", "ndjson": return .jsonl
+        case "csv", "tsv": return .csv
         case "md", "markdown", "mdown", "mkd": return .markdown
         default: return .text
         }
@@ -53,7 +56,7 @@ public struct InputSource: Sendable {
 
 public enum InputDiscovery {
     /// Extensions read when walking a directory.
-    static let auditedExtensions: Set<String> = ["txt", "md", "markdown", "mdown", "mkd", "jsonl", "ndjson"]
+    static let auditedExtensions: Set<String> = ["txt", "md", "markdown", "mdown", "mkd", "jsonl", "ndjson", "csv", "tsv"]
     /// Folders never walked into (besides hidden ones).
     static let skippedFolders: Set<String> = ["node_modules", "build", "dist", "vendor", "Pods", "DerivedData"]
 
@@ -151,6 +154,9 @@ public struct PostReader {
                 case let .failure(message): problem(InputProblem(path: source.path, line: number, message: message))
                 }
             }
+        case .csv:
+            let tabSeparated = URL(fileURLWithPath: source.path).pathExtension.lowercased() == "tsv"
+            CSVReader(path: source.path, fields: options.fields, separator: tabSeparated ? 0x09 : nil).read(stream, post: post, problem: problem)
         case .text, .markdown, .auto:
             guard let document = wholeDocument(&stream, problem: problem) else { return }
             post(Post(path: source.path, text: document, platform: source.formatByExtension == .markdown ? .blog : nil))
