@@ -37,7 +37,7 @@ struct CSVReader {
         while let token = rows.next() {
             switch token {
             case let .unclosedQuote(line, resumeLine):
-                let resumes = resumeLine.map { " and reading resumes at line \($0)" } ?? "; nothing after it could be read"
+                let resumes = resumeLine.map { " and reading resumes at line \($0)" } ?? ""
                 problem(InputProblem(path: path, line: line, message: "quoted cell never closed: the row is skipped\(resumes)"))
             case let .overlong(line):
                 problem(InputProblem(path: path, line: line, message: "row longer than \(CSVTokenizer.maximumRowBytes >> 20) MiB, skipped"))
@@ -122,7 +122,7 @@ struct CSVTokenizer {
         /// `line` is the physical line the row starts on.
         case row(line: Int, cells: [[UInt8]])
         /// A quoted cell opened at `line` was never closed. Its row is dropped and
-        /// reading resumes at `resumeLine`, nil when the quote opened on the last line.
+        /// reading resumes at `resumeLine`; nil when the quote opened on the last line.
         case unclosedQuote(line: Int, resumeLine: Int?)
         /// A row longer than `maximumRowBytes`, dropped up to the end of its line.
         case overlong(line: Int)
