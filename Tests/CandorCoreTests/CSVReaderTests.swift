@@ -59,8 +59,8 @@ func readCSV(_ contents: String, name: String = "posts.csv", fields: FieldMappin
     }
 
     @Test func recordsAreThePhysicalLinesRowsStartOn() throws {
-        // Blank lines, and cells holding LF, CRLF and CR line breaks, all count as lines.
-        let read = try readCSV("id,text\n\n1,\"first line\nsecond line\"\n2,\"a\r\nb\rc\"\n\n3,after\n")
+        // Blank and spaces-only lines, and cells holding LF, CRLF and CR line breaks, all count as lines.
+        let read = try readCSV("id,text\n  \n1,\"first line\nsecond line\"\n2,\"a\r\nb\rc\"\n\n3,after\n")
         #expect(read.problems == [])
         #expect(read.records == [3, 5, 9])
         #expect(read.texts == ["first line\nsecond line", "a\r\nb\rc", "after"])
@@ -162,6 +162,15 @@ func readCSV(_ contents: String, name: String = "posts.csv", fields: FieldMappin
         let lastLine = try readCSV("id,text\n1,ok\n2,\"never closed")
         #expect(lastLine.problems == ["3: quoted cell never closed: the row is skipped"])
         #expect(lastLine.texts == ["ok"])
+    }
+
+    @Test func rowsLongerThanAnyPostAreDropped() throws {
+        // Line 2 is one 1 MiB cell; the quote opened on line 3 runs past 1 MiB of empty rows without closing.
+        let contents = "id,text\n1,\(String(repeating: "x", count: 1 << 20))\n2,\"opened here\n" + String(repeating: ",,\n", count: 400_000) + "3,after\n"
+        let read = try readCSV(contents)
+        #expect(read.problems == ["2: row longer than 1 MiB, skipped", "3: quoted cell never closed: the row is skipped and reading resumes at line 4"])
+        #expect(read.texts == ["after"])
+        #expect(read.records == [400_004])
     }
 
     @Test func latin1FilesAreTranscodedWithOneWarning() throws {

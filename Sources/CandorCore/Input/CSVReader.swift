@@ -14,7 +14,8 @@ import Foundation
 /// holds most of outside quotes (always a tab for `.tsv`). A row's record number
 /// is the physical line it starts on, so messages point into the file even
 /// after cells that span lines. Blank rows are skipped; a row with fewer cells
-/// than the header has the missing ones empty.
+/// than the header has the missing ones empty, and empty cells past the header
+/// are ignored.
 struct CSVReader {
     let path: String
     let fields: FieldMapping
@@ -42,6 +43,8 @@ struct CSVReader {
             case let .overlong(line):
                 problem(InputProblem(path: path, line: line, message: "row longer than \(CSVTokenizer.maximumRowBytes >> 20) MiB, skipped"))
             case let .row(line, cells):
+                // Spaces-only lines, and the rows of empty cells spreadsheets export below the data.
+                if cells.allSatisfy({ $0.allSatisfy { $0 == 0x20 || $0 == 0x09 } }) { continue }
                 let cells = latin1 ? cells.map(Self.fromWindows1252) : cells
                 guard let columns = header else {
                     let found = CSVHeader(cells: cells, fields: fields)
@@ -54,8 +57,6 @@ struct CSVReader {
                     header = found
                     continue
                 }
-                // Spreadsheets export rows of empty cells below the data.
-                if cells.allSatisfy(\.isEmpty) { continue }
                 if cells.count > columns.names.count, cells[columns.names.count...].contains(where: { !$0.isEmpty }) {
                     problem(InputProblem(path: path, line: line, message: "row has \(cells.count) cells but the header has \(columns.names.count) columns, skipped"))
                     continue
