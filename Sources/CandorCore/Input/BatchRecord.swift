@@ -50,6 +50,8 @@ struct BatchRecord {
         case string(String)
         case number(String)
         case list([String])
+        /// A CSV cell as the file holds it, which may not be valid UTF-8.
+        case bytes([UInt8])
         case other
     }
 
@@ -67,14 +69,20 @@ struct BatchRecord {
         func string(_ field: FieldMapping.Field) -> String? {
             switch value(field)?.value {
             case let .string(text)?, let .number(text)?: return text.isEmpty ? nil : text
+            case let .bytes(raw)?: return raw.isEmpty ? nil : String(decoding: raw, as: UTF8.self)
             default: return nil
             }
         }
         guard let (name, found) = value(.text) else {
             return .failure("no text field (looked for \((fields.names[.text] ?? []).map { "'\($0)'" }.joined(separator: ", "))), skipped")
         }
-        guard case let .string(text) = found else { return .failure("field '\(name)' is not text, skipped") }
-        var record = BatchRecord(id: string(.id), text: Array(text.utf8), platform: nil, market: string(.market),
+        let text: [UInt8]
+        switch found {
+        case let .string(string): text = Array(string.utf8)
+        case let .bytes(raw): text = raw
+        default: return .failure("field '\(name)' is not text, skipped")
+        }
+        var record = BatchRecord(id: string(.id), text: text, platform: nil, market: string(.market),
                                  date: string(.publishedAt), author: string(.author), url: string(.url))
         if let platform = string(.platform) {
             guard let known = Platform(rawValue: platform.lowercased()) else {
@@ -84,9 +92,9 @@ struct BatchRecord {
         }
         let declared: [String]
         switch value(.relationship)?.value {
-        case let .string(one)?:
+        case .string?, .bytes?:
             // Spreadsheet cells list several as "gift, stay" or "gift;stay".
-            declared = one.split(whereSeparator: { $0 == "," || $0 == ";" || $0 == "|" }).map { $0.trimmingCharacters(in: .whitespaces) }
+            declared = (string(.relationship) ?? "").split(whereSeparator: { $0 == "," || $0 == ";" || $0 == "|" }).map { $0.trimmingCharacters(in: .whitespaces) }
         case let .list(many)?: declared = many
         default: declared = []
         }

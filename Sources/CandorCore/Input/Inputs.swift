@@ -12,6 +12,8 @@ public enum InputFormat: String, Sendable, CaseIterable {
     case jsonl
     /// The whole file is one HTML page (platform `blog`): its visible text, title, descriptions and links.
     case html
+    /// A CSV or TSV file with a header row, one post per row (see `CSVReader`).
+    case csv
 }
 
 /// A problem with the input, reported on stderr while the rest is still audited.
@@ -47,6 +49,7 @@ public struct InputSource: Sendable {
         guard format == .auto else { return format }
         switch URL(fileURLWithPath: path).pathExtension.lowercased() {
         case "jsonl", "ndjson": return .jsonl
+        case "csv", "tsv": return .csv
         case "md", "markdown", "mdown", "mkd": return .markdown
         case "html", "htm", "xhtml": return .html
         default: return .text
@@ -56,7 +59,7 @@ public struct InputSource: Sendable {
 
 public enum InputDiscovery {
     /// Extensions read when walking a directory.
-    static let auditedExtensions: Set<String> = ["txt", "md", "markdown", "mdown", "mkd", "jsonl", "ndjson", "html", "htm", "xhtml"]
+    static let auditedExtensions: Set<String> = ["txt", "md", "markdown", "mdown", "mkd", "jsonl", "ndjson", "html", "htm", "xhtml", "csv", "tsv"]
     /// Folders never walked into (besides hidden ones).
     static let skippedFolders: Set<String> = ["node_modules", "build", "dist", "vendor", "Pods", "DerivedData"]
 
@@ -167,6 +170,10 @@ public struct PostReader {
                 case let .failure(message): problem(InputProblem(path: source.path, line: number, message: message))
                 }
             }
+        case .csv:
+            let tabSeparated = URL(fileURLWithPath: source.path).pathExtension.lowercased() == "tsv"
+            CSVReader(path: source.path, fields: options.fields, separator: tabSeparated ? 0x09 : nil, maxRowBytes: options.maxPostBytes)
+                .read(stream, post: post, problem: problem)
         case .html:
             guard let document = wholeDocument(&stream, problem: problem) else { return }
             post(HTMLDocument.post(path: source.path, text: document))
