@@ -10,6 +10,10 @@ public enum InputFormat: String, Sendable, CaseIterable {
     case markdown
     /// One JSON object per line: `id`, `text`, optional `platform`, `market`, `relationship`…
     case jsonl
+    /// Platform data exports, streamed: Instagram `posts_1.json`/`reels.json`,
+    /// Facebook `your_posts_1.json`, X `tweets.js`, YouTube Data API video
+    /// resources, TikTok `user_data_tiktok.json`.
+    case instagram, facebook, x, youtube, tiktok
 }
 
 /// A problem with the input, reported on stderr while the rest is still audited.
@@ -34,18 +38,23 @@ public struct InputProblem: Sendable, CustomStringConvertible {
 public struct InputSource: Sendable {
     public let path: String
     public let format: InputFormat
+    /// Named on the command line, not found by walking a folder: only then is
+    /// a JSON file that is no known export worth a warning.
+    public let named: Bool
 
-    public init(path: String, format: InputFormat) {
+    public init(path: String, format: InputFormat, named: Bool = true) {
         self.path = path
         self.format = format
+        self.named = named
     }
 
-    /// The format chosen by extension for `auto`; nil when only the content can tell.
+    /// The format chosen by extension for `auto`; `auto` still when only the content can tell (`.json`, `.js`).
     var formatByExtension: InputFormat {
         guard format == .auto else { return format }
         switch URL(fileURLWithPath: path).pathExtension.lowercased() {
         case "jsonl", "ndjson": return .jsonl
         case "md", "markdown", "mdown", "mkd": return .markdown
+        case "json", "js": return .auto
         default: return .text
         }
     }
@@ -53,7 +62,7 @@ public struct InputSource: Sendable {
 
 public enum InputDiscovery {
     /// Extensions read when walking a directory.
-    static let auditedExtensions: Set<String> = ["txt", "md", "markdown", "mdown", "mkd", "jsonl", "ndjson"]
+    static let auditedExtensions: Set<String> = ["txt", "md", "markdown", "mdown", "mkd", "jsonl", "ndjson", "json", "js"]
     /// Folders never walked into (besides hidden ones).
     static let skippedFolders: Set<String> = ["node_modules", "build", "dist", "vendor", "Pods", "DerivedData"]
 
@@ -79,7 +88,7 @@ public enum InputDiscovery {
             }
             var found: [String] = []
             walk(path, into: &found)
-            sources += found.sorted().map { InputSource(path: $0, format: format) }
+            sources += found.sorted().map { InputSource(path: $0, format: format, named: false) }
         }
         return (sources, problems)
     }
@@ -151,7 +160,15 @@ public struct PostReader {
                 case let .failure(message): problem(InputProblem(path: source.path, line: number, message: message))
                 }
             }
-        case .text, .markdown, .auto:
+        case .auto:
+            guard let kind = ArchiveKind(head: head, path: source.path, fields: options.fields) else {
+                if source.named { problem(InputProblem(path: source.path, message: "unrecognised JSON; choose one with --input-format")) }
+                return
+            }
+            readArchive(kind, stream: stream, head: head, post: post, problem: problem)
+        case .instagram, .facebook, .x, .youtube, .tiktok:
+            readArchive(ArchiveKind(source.formatByExtension)!, stream: stream, head: head, post: post, problem: problem)
+        case .text, .markdown:
             guard let document = wholeDocument(&stream, problem: problem) else { return }
             post(Post(path: source.path, text: document, platform: source.formatByExtension == .markdown ? .blog : nil))
         }
