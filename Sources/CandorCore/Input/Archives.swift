@@ -33,7 +33,7 @@ enum ArchiveKind: Sendable, Equatable {
         "Post", "Profile", "Tiktok Live", "TikTok Live", "Tiktok Shopping", "TikTok Shopping", "Video", "Your Activity",
     ]
 
-    /// Recognises an export from its first chunk (and, for TikTok, its name);
+    /// Recognises an export from its first chunk (TikTok's also from its name);
     /// nil when the content is no export Candor reads.
     init?(head: [UInt8], path: String, fields: FieldMapping) {
         let start = TextDecoding.droppingBOM(head).drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
@@ -52,7 +52,7 @@ enum ArchiveKind: Sendable, Equatable {
             } else if firstKey == "ig_reels_media" || firstKey == "ig_stories" {
                 self = .instagram
             } else if ArchiveKind.tiktokSections.contains(String(firstKey))
-                        || ["user_data_tiktok.json", "user_data.json"].contains(URL(fileURLWithPath: path).lastPathComponent.lowercased()) {
+                        || URL(fileURLWithPath: path).lastPathComponent.lowercased() == "user_data_tiktok.json" {
                 self = .tiktok
             } else {
                 return nil
