@@ -34,7 +34,7 @@ struct Audit: ParsableCommand {
     @Option(help: "Color: auto (a terminal, unless NO_COLOR is set), always or never.")
     var color: ColorMode = .auto
 
-    @Option(name: .customLong("input-format"), help: "How to read inputs: auto (by extension), text, markdown, jsonl or html.")
+    @Option(name: .customLong("input-format"), help: "How to read inputs: auto (by extension, and by content for .json/.js), text, markdown, html, jsonl, csv, or an export: instagram, facebook, x, youtube, tiktok.")
     var inputFormat: InputFormat = .auto
 
     @Option(name: .customLong("field"), help: ArgumentHelp("Read a post field from another CSV column or JSONL key, e.g. text=Caption (repeatable; fields: \(FieldMapping.Field.allCases.map(\.rawValue).joined(separator: ", "))).", valueName: "name=column"))

@@ -14,6 +14,10 @@ public enum InputFormat: String, Sendable, CaseIterable {
     case html
     /// A CSV or TSV file with a header row, one post per row (see `CSVReader`).
     case csv
+    /// Platform data exports, streamed: Instagram `posts_1.json`/`reels.json`,
+    /// Facebook `your_posts_1.json`, X `tweets.js`, YouTube Data API video
+    /// resources, TikTok `user_data_tiktok.json`.
+    case instagram, facebook, x, youtube, tiktok
 }
 
 /// A problem with the input, reported on stderr while the rest is still audited.
@@ -38,13 +42,17 @@ public struct InputProblem: Sendable, CustomStringConvertible {
 public struct InputSource: Sendable {
     public let path: String
     public let format: InputFormat
+    /// Named on the command line, not found by walking a folder: only then is
+    /// a JSON file that is no known export worth a warning.
+    public let named: Bool
 
-    public init(path: String, format: InputFormat) {
+    public init(path: String, format: InputFormat, named: Bool = true) {
         self.path = path
         self.format = format
+        self.named = named
     }
 
-    /// The format chosen by extension for `auto`; nil when only the content can tell.
+    /// The format chosen by extension for `auto`; `auto` still when only the content can tell (`.json`, `.js`).
     var formatByExtension: InputFormat {
         guard format == .auto else { return format }
         switch URL(fileURLWithPath: path).pathExtension.lowercased() {
@@ -52,6 +60,7 @@ public struct InputSource: Sendable {
         case "csv", "tsv": return .csv
         case "md", "markdown", "mdown", "mkd": return .markdown
         case "html", "htm", "xhtml": return .html
+        case "json", "js": return .auto
         default: return .text
         }
     }
@@ -59,7 +68,7 @@ public struct InputSource: Sendable {
 
 public enum InputDiscovery {
     /// Extensions read when walking a directory.
-    static let auditedExtensions: Set<String> = ["txt", "md", "markdown", "mdown", "mkd", "jsonl", "ndjson", "html", "htm", "xhtml", "csv", "tsv"]
+    static let auditedExtensions: Set<String> = ["txt", "md", "markdown", "mdown", "mkd", "jsonl", "ndjson", "html", "htm", "xhtml", "csv", "tsv", "json", "js"]
     /// Folders never walked into (besides hidden ones).
     static let skippedFolders: Set<String> = ["node_modules", "build", "dist", "vendor", "Pods", "DerivedData"]
 
@@ -85,7 +94,7 @@ public enum InputDiscovery {
             }
             var found: [String] = []
             walk(path, into: &found)
-            sources += found.sorted().map { InputSource(path: $0, format: format) }
+            sources += found.sorted().map { InputSource(path: $0, format: format, named: false) }
         }
         return (sources, problems)
     }
@@ -174,13 +183,21 @@ public struct PostReader {
             let tabSeparated = URL(fileURLWithPath: source.path).pathExtension.lowercased() == "tsv"
             CSVReader(path: source.path, fields: options.fields, separator: tabSeparated ? 0x09 : nil, maxRowBytes: options.maxPostBytes)
                 .read(stream, post: post, problem: problem)
+        case .auto:
+            guard let kind = ArchiveKind(head: head, path: source.path, fields: options.fields) else {
+                if source.named { problem(InputProblem(path: source.path, message: "unrecognised JSON; choose one with --input-format")) }
+                return
+            }
+            readArchive(kind, stream: stream, head: head, post: post, problem: problem)
+        case .instagram, .facebook, .x, .youtube, .tiktok:
+            readArchive(ArchiveKind(source.formatByExtension)!, stream: stream, head: head, post: post, problem: problem)
         case .html:
             guard let document = wholeDocument(&stream, problem: problem) else { return }
             post(HTMLDocument.post(path: source.path, text: document))
         case .markdown:
             guard let document = wholeDocument(&stream, problem: problem) else { return }
             post(MarkdownDocument.post(path: source.path, document: document, problem: problem))
-        case .text, .auto:
+        case .text:
             guard let document = wholeDocument(&stream, problem: problem) else { return }
             post(Post(path: source.path, text: document))
         }
