@@ -44,7 +44,8 @@ let package = Package(
             dependencies: ["CandorCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "CandorPCRETests", dependencies: ["CandorPCRE"]),
-        .testTarget(name: "CandorCoreTests", dependencies: ["CandorCore"]),
+        // Fixtures are read from the source tree by path, not bundled.
+        .testTarget(name: "CandorCoreTests", dependencies: ["CandorCore"], exclude: ["Fixtures"]),
         .testTarget(name: "CandorCLITests", dependencies: ["candor"]),
     ]
 )

@@ -1,4 +1,5 @@
 import CandorCore
+import CandorPCRE
 import Foundation
 import Testing
 
@@ -97,5 +98,71 @@ import Testing
         #expect(broken.problems.map(\.message) == ["invalid UTF-8 at column 6; those bytes are skipped"])
         #expect(broken.problems.map(\.line) == [2])
         #expect(broken.posts.count == 1)
+    }
+}
+
+/// Every reader hands URLs to the same extractor and normaliser, so the same
+/// link is the same `NormalizedURL` whichever format it arrives in.
+@Suite struct OneURLExtractorTests {
+    let url = "https://www.awin1.com/cread.php?awinmid=1&p=https%3A%2F%2Fshop.example%2Fsandals"
+
+    func links(_ name: String, _ contents: String) throws -> [NormalizedURL] {
+        let post = try #require(try readPosts(name, contents).posts.first)
+        return Auditor(rules: shippedRules).links(in: post.text, known: post.links, scratch: MatchScratch()).map(\.url)
+    }
+
+    @Test func theSameLinkNormalisesAlikeInEveryFormat() throws {
+        let escaped = url.replacingOccurrences(of: "&", with: "&amp;")
+        let found = [
+            try links("post.txt", "Sandals: \(url)."),
+            try links("post.md", "Sandals: [here](\(url))."),
+            try links("page.html", "<p>Sandals: <a href=\"\(escaped)\">here</a>.</p>"),
+            try links("batch.jsonl", #"{"id": "1", "text": "Sandals: \#(url)"}"#),
+            try links("batch.csv", "id,text\n1,\"Sandals: \(url)\"\n"),
+            try links("tweets.js", #"window.YTD.tweets.part0 = [{"tweet": {"id_str": "1", "full_text": "Sandals: https://t.co/abc", "entities": {"urls": [{"url": "https://t.co/abc", "expanded_url": "\#(url)", "indices": ["9", "25"]}]}}}]"#),
+        ]
+        for urls in found {
+            #expect(urls.map(\.host) == ["awin1.com"])
+            #expect(urls.first?.query == "awinmid=1&p=https://shop.example/sandals")
+            #expect(urls.first?.destinations().map(\.host) == ["shop.example"])
+        }
+    }
+}
+
+@Suite struct MarkdownHTMLTests {
+    @Test func rawHTMLInMarkdownIsReadAsHTML() throws {
+        let text = """
+        # Picks
+
+        <!-- #ad: remember to disclose -->
+
+        <div class="card">
+          <a href="https://amzn.to/3xYzAbc">The sandals</a>
+        </div>
+
+        Also <a href="https://amzn.to/4abCdeF" rel="sponsored">these</a>, inline.
+        """
+        let post = try #require(try readPosts("post.md", text).posts.first)
+        #expect(post.text.string(0..<post.text.bytes.count) == "Picks\nThe sandals https://amzn.to/3xYzAbc\nAlso these https://amzn.to/4abCdeF, inline.\n")
+        let report = auditPost(post)
+        // The comment's "#ad" is no disclosure; both links are evidence at their hrefs.
+        #expect(report.disclosures.isEmpty)
+        #expect(report.relationships.flatMap(\.evidence).map { "\($0.span.line):\($0.span.column)" } == ["6:12", "9:15"])
+        // Only the link without rel="sponsored" gets the search-engine note.
+        #expect(report.findings.filter { $0.kind == .unmarkedLink }.map(\.line) == [6])
+    }
+}
+
+extension InputTests {
+    @Test func anOversizedExportPostIsSkippedAndTheNextStillRead() throws {
+        var options = ReadOptions()
+        options.maxPostBytes = 1 << 20
+        let huge = String(repeating: "x", count: 2 << 20)
+        let export = "[\n{\"media\": [{\"uri\": \"a.jpg\", \"creation_timestamp\": 1700000000, \"title\": \"\(huge)\"}]},\n"
+            + "{\"media\": [{\"uri\": \"b.jpg\", \"creation_timestamp\": 1700000000, \"title\": \"Next one https://amzn.to/3xYzAbc\"}]}\n]"
+        let (posts, problems) = try readPosts("posts_1.json", export, format: .instagram, options: options)
+        #expect(problems.map { "\($0.line ?? 0): \($0.message)" } == ["2: post larger than 1 MiB, skipped (raise the limit with --max-post-size)"])
+        #expect(posts.map(\.record) == [3])
+        #expect(posts.map(\.platform) == [.instagram])
     }
 }

@@ -289,7 +289,10 @@ public struct Auditor: Sendable {
         }
     }
 
-    public func links(in text: SourceText, scratch: MatchScratch) -> [Link] { linkExtractor.links(in: text, scratch: scratch) }
+    /// The links the engine audits in a post's text (with the links its reader found).
+    public func links(in text: SourceText, known: [Link]? = nil, scratch: MatchScratch) -> [Link] {
+        linkExtractor.links(in: text, known: known, scratch: scratch)
+    }
 
     /// The option's jurisdictions, else the post's market when rules exist for
     /// it, else the jurisdictions of the post's language.

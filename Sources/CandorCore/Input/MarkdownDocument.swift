@@ -35,9 +35,6 @@ enum MarkdownDocument {
         var links: [Link] = []
         /// Source offset up to which literals have been found.
         var cursor = 0
-        /// A word break owed before the next text (after a cell or a link's URL);
-        /// dropped at a line end, so no line ends in a space.
-        var spaceOwed = false
         let document: SourceText
 
         init(document: SourceText) {
@@ -89,7 +86,7 @@ enum MarkdownDocument {
                 case CMARK_NODE_TEXT:
                     addLiteral(literal, fallback: blockStart)
                 case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK:
-                    breakLine()
+                    extractor.breakLine(at: cursor)
                 case CMARK_NODE_CODE:
                     // Not prose, but found so the cursor moves past it.
                     if let end = TextExtractor.find(literal, in: document.bytes, from: cursor) { cursor = end }
@@ -100,7 +97,6 @@ enum MarkdownDocument {
                 case CMARK_NODE_HTML_INLINE:
                     addInlineHTML(literal, openAnchors: &openAnchors)
                 case CMARK_NODE_LINK where entering:
-                    payOwedSpace(before: nil)
                     openLinks.append(extractor.bytes.count)
                 case CMARK_NODE_LINK:
                     guard let textStart = openLinks.popLast() else { break }
@@ -110,7 +106,9 @@ enum MarkdownDocument {
                     guard isBlock(type) else { break }
                     if entering, let blockStart, blockStart > cursor { cursor = blockStart }
                     // Table cells share a line; every other block ends one.
-                    if !entering { String(cString: cmark_node_get_type_string(node)) == "table_cell" ? (spaceOwed = true) : breakLine() }
+                    if !entering {
+                        String(cString: cmark_node_get_type_string(node)) == "table_cell" ? extractor.separate(at: cursor) : extractor.breakLine(at: cursor)
+                    }
                 }
             }
         }
@@ -119,22 +117,8 @@ enum MarkdownDocument {
             type.rawValue & UInt32(CMARK_NODE_TYPE_MASK) == UInt32(CMARK_NODE_TYPE_BLOCK) && type != CMARK_NODE_DOCUMENT
         }
 
-        mutating func breakLine() {
-            spaceOwed = false
-            extractor.breakLine(at: cursor)
-        }
-
-        /// Pays an owed word break unless `next` starts with whitespace.
-        mutating func payOwedSpace(before next: UInt8?) {
-            guard spaceOwed else { return }
-            spaceOwed = false
-            if let next, next == 0x20 || next == 0x0A || next == 0x09 { return }
-            extractor.separate(at: cursor)
-        }
-
         mutating func addLiteral(_ literal: [UInt8], fallback: Int?) {
             guard !literal.isEmpty else { return }
-            payOwedSpace(before: literal.first)
             if let end = extractor.copyAligned(literal, from: cursor) {
                 cursor = end
             } else {
@@ -163,7 +147,7 @@ enum MarkdownDocument {
             let end = document.lineStart(startLine + max(1, lines)) ?? document.bytes.count
             HTMLDocument.extract(start..<end, into: &extractor, links: &links)
             cursor = end
-            breakLine()
+            extractor.breakLine(at: end)
         }
 
         /// Inline HTML: `<a href>` opens a link, `</a>` closes it, `<br>` breaks
@@ -195,9 +179,9 @@ enum MarkdownDocument {
                     extractor.append(open.href, for: open.tag)
                 }
                 addLink(url: open.href, textSpan: textSpan, urlSpan: urlStart..<extractor.bytes.count, rel: open.rel)
-                spaceOwed = true
+                extractor.separate(at: end)
             case "br":
-                breakLine()
+                extractor.breakLine(at: start)
             default:
                 break
             }
@@ -223,7 +207,7 @@ enum MarkdownDocument {
                 extractor.append(url, for: textSource..<max(textSource, cursor))
             }
             addLink(url: url, textSpan: textSpan, urlSpan: urlStart..<extractor.bytes.count, rel: nil)
-            spaceOwed = true
+            extractor.separate(at: cursor)
         }
 
         /// Where an inline link's destination starts: after the `](` (and an

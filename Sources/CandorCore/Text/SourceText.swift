@@ -155,13 +155,15 @@ public struct TextExtractor {
     public mutating func copy(_ range: Range<Int>) {
         let range = range.clamped(to: 0..<document.bytes.count)
         guard !range.isEmpty else { return }
+        dropSeparator(before: document.bytes[range.lowerBound])
         runs.append(.init(start: bytes.count, documentStart: range.lowerBound, documentLength: range.count, verbatim: true))
         bytes += document.bytes[range]
     }
 
     /// Appends text that stands for `range` of the document without being a copy
     /// of it (a decoded entity, an expanded link, a value unescaped from JSON).
-    public mutating func append<S: Sequence>(_ text: S, for range: Range<Int>) where S.Element == UInt8 {
+    public mutating func append<C: Collection>(_ text: C, for range: Range<Int>) where C.Element == UInt8 {
+        if let first = text.first { dropSeparator(before: first) }
         let start = bytes.count
         bytes += text
         guard bytes.count > start else { return }
@@ -172,17 +174,30 @@ public struct TextExtractor {
 
     /// Ends the current line or block with a newline that maps to `offset`, unless one is already there.
     public mutating func breakLine(at offset: Int) {
+        dropSeparator(before: 0x0A)
         guard let last = bytes.last, last != 0x0A else { return }
         append([0x0A], for: offset..<offset)
     }
 
-    /// Separates words with a space that maps to `offset`, unless whitespace is already there.
+    /// Separates words with a space that maps to `offset`, unless whitespace is
+    /// already there. The space is taken back if a line break, whitespace or
+    /// closing punctuation comes next, so "link, text" keeps its comma in place.
     public mutating func separate(at offset: Int) {
         guard let last = bytes.last, last != 0x20, last != 0x0A, last != 0x09 else { return }
         append([0x20], for: offset..<offset)
     }
 
     public var isEmpty: Bool { bytes.isEmpty }
+
+    /// Removes a space `separate` just added when `next` makes it wrong.
+    private mutating func dropSeparator(before next: UInt8) {
+        guard bytes.last == 0x20, let last = runs.last, !last.verbatim, last.documentLength == 0, last.start == bytes.count - 1,
+              TextExtractor.noSpaceBefore.contains(next) else { return }
+        bytes.removeLast()
+        runs.removeLast()
+    }
+
+    private static let noSpaceBefore = Set(" \t\r\n.,;:!?)]}".utf8)
 
     /// The document offset that extracted byte `offset` stands for.
     public func documentOffset(of offset: Int) -> Int {
