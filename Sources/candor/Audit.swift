@@ -7,11 +7,14 @@ struct Audit: ParsableCommand {
         abstract: "Audit posts and report every undisclosed, insufficient, hidden or wrong-language disclosure.",
         discussion: """
         PATH is a file, a directory (searched recursively, skipping hidden and build folders) or - for stdin.
-        A .txt or .md file is one post; a .jsonl file holds one JSON post per line.
+        A .txt, .md or .html file is one post; .jsonl (one JSON post per line) and .csv/.tsv (one post
+        per row under a header) are batches; .json/.js platform exports (Instagram, Facebook, X, YouTube,
+        TikTok) are recognised by content. Findings point at the file's own line and column.
         Without --jurisdiction, each post is judged under its own "market", or else under the
         jurisdictions of its language (English: uk, us; Spanish: es; Italian: it; French: fr;
         German: de; Portuguese: br, pt).
-        Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage, rule or input error.
+        Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage or rule error, a missing
+        path, or nothing readable.
         """)
 
     enum ColorMode: String, ExpressibleByArgument, CaseIterable { case auto, always, never }
