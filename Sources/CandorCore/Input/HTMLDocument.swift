@@ -1,4 +1,3 @@
-// Not Foundation: libxml2's headers bring their own ICU, which clashes with Foundation's in one file.
 import CLibXML2
 
 /// HTML input. libxml2's forgiving parser decides the structure (implied and
