@@ -166,3 +166,17 @@ extension InputTests {
         #expect(posts.map(\.platform) == [.instagram])
     }
 }
+
+extension InputTests {
+    @Test func aLatin1HTMLPageReportsOffsetsIntoTheFileItself() throws {
+        // "<p>Publicité : <a …>ici</a></p>" with é as the single Latin-1 byte 0xE9.
+        let page = Array("<p>Publicit".utf8) + [0xE9] + Array(#" : <a href="https://amzn.to/3xYzAbc">ici</a></p>"#.utf8)
+        let (posts, problems) = try readPosts("page.html", page)
+        #expect(problems.map(\.message) == ["not UTF-8; read as Latin-1 (Windows-1252)"])
+        let report = auditPost(try #require(posts.first), jurisdictions: ["fr"])
+        let label = try #require(report.disclosures.first)
+        #expect((label.text, label.span.column, label.span.byteOffset, label.span.length) == ("Publicité", 4, 3, 9))
+        let evidence = try #require(report.relationships.first?.evidence.first)
+        #expect((evidence.span.column, evidence.span.byteOffset, evidence.span.length) == (25, 24, 23))
+    }
+}
