@@ -220,7 +220,7 @@ struct ArchivePost {
             .sorted { (number(($0["indices"] as? [Any])?.first) ?? 0) < (number(($1["indices"] as? [Any])?.first) ?? 0) }
         for url in urls {
             guard let short = url["url"] as? String, let expanded = url["expanded_url"] as? String, !expanded.isEmpty,
-                  let range = document.bytes.range(of: Array(short.utf8), from: cursor) else { continue }
+                  let range = document.bytes.firstRange(of: Array(short.utf8), from: cursor) else { continue }
             copyUnescaping(cursor..<range.lowerBound, into: &extractor)
             extractor.append(expanded, for: range)
             cursor = range.upperBound
@@ -303,15 +303,6 @@ struct ArchivePost {
     }
 }
 
-extension Array where Element == UInt8 {
-    func range(of needle: [UInt8], from start: Int) -> Range<Int>? {
-        guard !needle.isEmpty, count >= needle.count, start <= count - needle.count else { return nil }
-        for index in start...(count - needle.count) where self[index] == needle[0] && self[index..<(index + needle.count)].elementsEqual(needle) {
-            return index..<(index + needle.count)
-        }
-        return nil
-    }
-}
 
 /// Export dates as ISO 8601.
 enum ArchiveDates {

@@ -398,12 +398,7 @@ private struct Walker {
     private func isLetter(_ byte: UInt8) -> Bool { byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "z") }
 
     private func find(_ needle: [UInt8], from start: Int) -> Int? {
-        var index = start
-        while index + needle.count <= end {
-            if source[index] == needle[0], source[index..<(index + needle.count)].elementsEqual(needle) { return index }
-            index += 1
-        }
-        return nil
+        source.firstRange(of: needle, in: start..<end)?.lowerBound
     }
 
     /// A start tag at `s`: its lower-cased name, attributes (value ranges without quotes) and end.

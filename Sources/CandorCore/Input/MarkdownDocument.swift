@@ -89,7 +89,7 @@ enum MarkdownDocument {
                     extractor.breakLine(at: cursor)
                 case CMARK_NODE_CODE:
                     // Not prose, but found so the cursor moves past it.
-                    if let end = TextExtractor.find(literal, in: document.bytes, from: cursor) { cursor = end }
+                    if let end = document.bytes.firstRange(of: literal, from: cursor)?.upperBound { cursor = end }
                 case CMARK_NODE_CODE_BLOCK:
                     skipBlock(literal, from: blockStart)
                 case CMARK_NODE_HTML_BLOCK:
@@ -132,14 +132,14 @@ enum MarkdownDocument {
         mutating func skipBlock(_ literal: [UInt8], from blockStart: Int?) {
             if let blockStart, blockStart > cursor { cursor = blockStart }
             let firstLine = literal.prefix { $0 != 0x0A }
-            if !firstLine.isEmpty, let end = TextExtractor.find(Array(firstLine), in: document.bytes, from: cursor) { cursor = end }
+            if !firstLine.isEmpty, let end = document.bytes.firstRange(of: Array(firstLine), from: cursor)?.upperBound { cursor = end }
         }
 
         /// A raw HTML block: its visible text and links, through the HTML reader.
         mutating func addHTMLBlock(_ literal: [UInt8], from blockStart: Int?) {
             if let blockStart, blockStart > cursor { cursor = blockStart }
             let firstLine = Array(literal.prefix { $0 != 0x0A })
-            guard let firstEnd = TextExtractor.find(firstLine, in: document.bytes, from: cursor) else { return }
+            guard let firstEnd = document.bytes.firstRange(of: firstLine, from: cursor)?.upperBound else { return }
             let start = firstEnd - firstLine.count
             // The block runs over as many source lines as the literal has.
             let lines = literal.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
@@ -160,7 +160,7 @@ enum MarkdownDocument {
         }
 
         mutating func addInlineHTML(_ literal: [UInt8], openAnchors: inout [OpenAnchor]) {
-            guard let end = TextExtractor.find(literal, in: document.bytes, from: cursor) else { return }
+            guard let end = document.bytes.firstRange(of: literal, from: cursor)?.upperBound else { return }
             let start = end - literal.count
             cursor = end
             let tag = InlineTag(literal)
@@ -273,16 +273,3 @@ struct InlineTag {
     }
 }
 
-extension TextExtractor {
-    /// The offset just past the first occurrence of `needle` at or after `from`.
-    static func find(_ needle: [UInt8], in haystack: [UInt8], from: Int) -> Int? {
-        guard let first = needle.first, !needle.isEmpty else { return nil }
-        var index = max(0, from)
-        while index + needle.count <= haystack.count {
-            guard let candidate = haystack[index...].firstIndex(of: first), candidate + needle.count <= haystack.count else { return nil }
-            if haystack[candidate..<(candidate + needle.count)].elementsEqual(needle) { return candidate + needle.count }
-            index = candidate + 1
-        }
-        return nil
-    }
-}
