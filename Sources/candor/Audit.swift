@@ -66,7 +66,7 @@ struct Audit: ParsableCommand {
         let inputs = paths.isEmpty ? (isatty(STDIN_FILENO) != 0 ? ["."] : ["-"]) : paths
         var request = AuditRequest(paths: inputs, workers: jobs)
         request.inputFormat = inputFormat
-        guard maxPostSize >= 1 else { throw ValidationError("--max-post-size must be at least 1") }
+        guard (1...(1 << 20)).contains(maxPostSize) else { throw ValidationError("--max-post-size must be between 1 and 1048576 (MiB)") }
         request.read.maxPostBytes = maxPostSize << 20
         for field in fields {
             do { try request.read.fields.apply(field) } catch { throw ValidationError("--field: \(error)") }

@@ -31,5 +31,13 @@ import Testing
         #expect(bad.code == 2)
         #expect(bad.stderr.contains("--field: unknown field 'colour'"))
         #expect(try CLI.run(["audit", "--max-post-size", "0", batch.path]).code == 2)
+        #expect(try CLI.run(["audit", "--max-post-size", "8796093022208", batch.path]).code == 2)
+    }
+
+    @Test func aLatin1PostIsShownInItsOwnCharacters() throws {
+        let post = try CLI.temporaryFile("regalo.txt", Data(Array("Caf".utf8) + [0xE9] + Array(" gratis: regalo de @marca, ".utf8) + [0xBF] + Array("os gusta?".utf8)))
+        let result = try CLI.run(["audit", "--jurisdiction", "es", post.path])
+        #expect(result.stderr.contains("regalo.txt: warning: not UTF-8; read as Latin-1 (Windows-1252)"))
+        #expect(result.stdout.contains(" 1 | Café gratis: regalo de @marca, ¿os gusta?\n"))
     }
 }

@@ -44,7 +44,7 @@ import Testing
     @Test func invalidUTF8InABatchLineIsRepairedNotLost() throws {
         let line = Array(#"{"id": "x", "text": "caf"#.utf8) + [0xE9] + Array(#" https://amzn.to/3xYzAbc"}"#.utf8)
         let (posts, problems) = try readPosts("batch.jsonl", line + [0x0A])
-        #expect(problems.map(\.message) == ["invalid UTF-8 at byte 25 of the line, replaced with U+FFFD"])
+        #expect(problems.map(\.message) == ["invalid UTF-8 at byte 25 of this record, replaced with U+FFFD"])
         let post = try #require(posts.first)
         #expect(post.text.string(0..<post.text.bytes.count) == "caf\u{FFFD} https://amzn.to/3xYzAbc")
         #expect(auditPost(post).findings.map(\.kind) == [.undisclosed])
@@ -178,5 +178,41 @@ extension InputTests {
         #expect((label.text, label.span.column, label.span.byteOffset, label.span.length) == ("Publicité", 4, 3, 9))
         let evidence = try #require(report.relationships.first?.evidence.first)
         #expect((evidence.span.column, evidence.span.byteOffset, evidence.span.length) == (25, 24, 23))
+    }
+}
+
+extension InputTests {
+    @Test func aByteOrderMarkIsNoColumnAndStrayBytesKeepPositions() throws {
+        let html = [0xEF, 0xBB, 0xBF] + Array("<p>\u{2014} use my code JANE20 for 10% off ".utf8) + [0xFF] + Array("</p>".utf8)
+        let (posts, problems) = try readPosts("page.html", html)
+        #expect(problems.map(\.message) == ["invalid UTF-8 at column 37; those bytes are skipped"])
+        let report = auditPost(try #require(posts.first))
+        #expect(report.findings.map { "\($0.line):\($0.column)" } == ["1:6"])
+        let text = try #require(try readPosts("post.txt", [0xEF, 0xBB, 0xBF] + Array("Use my code JANE20 for 10% off".utf8)).posts.first)
+        #expect(auditPost(text).findings.map { "\($0.line):\($0.column):\($0.byteOffset)" } == ["1:1:3"])
+    }
+
+    @Test func exportsWithJunkTimestampsKeepTheirPosts() throws {
+        let facebook = #"[{"timestamp": 1e300, "data": [{"post": "Use my code JANE20 for 10% off"}]}]"#
+        let (posts, problems) = try readPosts("your_posts_1.json", facebook, format: .facebook)
+        #expect(problems.isEmpty)
+        #expect(posts.map(\.date) == [nil])
+        let instagram = #"[{"media": [{"uri": "a.jpg", "creation_timestamp": "nan", "title": "Gifted by @brand"}]}]"#
+        #expect(try readPosts("posts_1.json", instagram, format: .instagram).posts.map(\.date) == [nil])
+    }
+
+    @Test func deepAndStrayBracketsInAnExportStayLinear() throws {
+        // 200,000 nested keys outside any post: reading stops at the depth limit and says where.
+        let deep = String(repeating: #"{"a":"#, count: 200_000)
+        let (posts, problems) = try readPosts("user_data_tiktok.json", deep, format: .tiktok)
+        #expect(posts.isEmpty)
+        #expect(problems.map(\.message) == ["JSON nested more than 512 levels deep outside any post; reading stopped here"])
+        // Inside a post, a run of stray closing brackets costs nothing to reject, and only that post is lost.
+        let stray = "[{\"media\": [{\"uri\": \"a.jpg\", \"title\": \"ok\"}], \"x\": 1" + String(repeating: "]", count: 200_000) + "},\n"
+            + #"{"media": [{"uri": "b.jpg", "title": "Next https://amzn.to/3xYzAbc"}]}]"#
+        let read = try readPosts("posts_1.json", stray, format: .instagram)
+        #expect(read.problems.map(\.line) == [1])
+        #expect(read.problems.first?.message.hasPrefix("malformed JSON post, skipped") == true)
+        #expect(read.posts.map(\.record) == [2])
     }
 }

@@ -102,6 +102,7 @@ import Testing
         let (posts, problems) = try readPosts("post.md", text)
         #expect(problems.count == 1)
         #expect(problems.first?.message.hasPrefix("front matter is not valid YAML") == true)
+        #expect(problems.first?.line == 3)  // where the YAML reader gave up, counted in the file
         #expect(problems.first?.fatal == false)
         let report = auditPost(try #require(posts.first))
         #expect(report.findings.map { "\($0.line):\($0.column)" } == ["4:10"])
@@ -134,5 +135,34 @@ import Testing
         let evidence = try #require(report.relationships.first?.evidence.first)
         // Columns count Latin-1 characters, whatever their byte value («, é).
         #expect((evidence.span.line, evidence.span.column, evidence.span.byteOffset) == (1, 31, 30))
+    }
+
+    @Test func textCmarkRewritesStillPointAtItsPlace() throws {
+        // Invalid bytes (cmark writes U+FFFD) and a reference to U+0000 (read as U+FFFD).
+        let invalid = Array("Caf\u{E9}\n\nCaf".utf8) + [0xFF] + Array(" \u{2014} then use my code JANE20 for 10% off".utf8)
+        let post = try #require(try readPosts("post.md", invalid).posts.first)
+        #expect(auditPost(post).findings.map { "\($0.line):\($0.column):\($0.length)" } == ["3:13:18"])
+        let reference = try #require(try readPosts("post.md", "Hi &#0; there, use my code JANE20 for 10% off").posts.first)
+        #expect(auditPost(reference).findings.map { "\($0.line):\($0.column)" } == ["1:16"])
+    }
+
+    @Test func aCodeSpanAcrossLinesDoesNotMoveTheCursorAhead() throws {
+        let text = "Run `npm\ninstall` first.\n\nLater we npm install again. Use my code JANE20 for 10% off.\n"
+        let post = try #require(try readPosts("post.md", text).posts.first)
+        #expect(auditPost(post).findings.map { "\($0.line):\($0.column)" } == ["4:29"])
+    }
+
+    @Test func crlfTOMLFrontMatterIsRead() throws {
+        let text = "+++\r\ntitle = \"My trip\"\r\nsponsored = true\r\n+++\r\nA lovely week by the sea.\r\n"
+        let post = try #require(try readPosts("post.md", text).posts.first)
+        #expect(post.declared == [.paid])
+        #expect(post.text.string(0..<7) == "My trip")
+    }
+
+    @Test func rewrittenTextInManyBlocksStaysLinear() throws {
+        // Every paragraph holds text cmark rewrites; each is looked for within its own block only.
+        let text = String(repeating: "&#0;\n\n", count: 20_000) + "Use my code JANE20 for 10% off.\n"
+        let post = try #require(try readPosts("post.md", text).posts.first)
+        #expect(auditPost(post).findings.map { "\($0.line):\($0.column)" } == ["40001:1"])
     }
 }

@@ -119,12 +119,7 @@ extension PostReader {
                 problem(tooLarge(line: element.line))
                 return true
             }
-            var bytes = element.bytes
-            // JSON must be UTF-8: repair rather than lose the post.
-            if TextDecoding.utf8Check(bytes[...]).firstInvalid != nil {
-                report("invalid UTF-8 in this post; those bytes are replaced with U+FFFD")
-                bytes = TextDecoding.replacingInvalidUTF8(bytes)
-            }
+            let bytes = TextDecoding.repairingUTF8(element.bytes, report: report)
             if kind == .records {
                 switch BatchRecord.parseJSON(bytes, fields: options.fields) {
                 case let .success(record):
@@ -134,15 +129,11 @@ extension PostReader {
                 }
                 return true
             }
-            let value: Any
-            do {
-                value = try JSONSerialization.jsonObject(with: Data(bytes), options: .fragmentsAllowed)
-            } catch {
-                report("malformed JSON post, skipped (\(String(describing: (error as NSError).userInfo[NSDebugDescriptionErrorKey] ?? "invalid JSON")))")
-                return true
-            }
-            guard let object = value as? [String: Any] else {
-                report("a post must be a JSON object, skipped")
+            let object: [String: Any]
+            switch BatchRecord.jsonObject(bytes, noun: "post") {
+            case let .success(parsed): object = parsed
+            case let .failure(failure):
+                report(failure.message)
                 return true
             }
             if let built = builder.post(object, line: element.line) {
@@ -151,7 +142,9 @@ extension PostReader {
             }
             return true
         }
-        if let line = end.unfinishedElement {
+        if let line = end.tooDeep {
+            problem(InputProblem(path: source.path, line: line, message: "JSON nested more than \(JSONStream.maxDepth) levels deep outside any post; reading stopped here"))
+        } else if let line = end.unfinishedElement {
             problem(InputProblem(path: source.path, line: line, message: "the file ends at line \(end.line) before this post is complete (truncated JSON), skipped"))
         } else if !end.complete {
             problem(InputProblem(path: source.path, line: end.line, message: "the file ends before the JSON is complete (truncated JSON)"))
@@ -186,7 +179,7 @@ struct ArchivePost {
         let media = (object["media"] as? [[String: Any]]) ?? [object]
         guard let caption = ([object["title"]] + media.map { $0["title"] }).lazy.compactMap(metaText).first else { return nil }
         let timestamp = ([object["creation_timestamp"]] + media.map { $0["creation_timestamp"] }).lazy.compactMap(number).first
-        return Post(path: path, record: line, text: SourceText(caption), platform: .instagram, date: timestamp.map(ArchiveDates.iso))
+        return Post(path: path, record: line, text: SourceText(caption), platform: .instagram, date: timestamp.flatMap(ArchiveDates.iso))
     }
 
     /// your_posts_1.json: text in `data[].post`; links and media descriptions in
@@ -203,7 +196,7 @@ struct ArchivePost {
         }
         guard !lines.isEmpty else { return nil }
         return Post(path: path, record: line, text: SourceText(lines.joined(separator: "\n")), platform: .facebook,
-                    date: number(object["timestamp"]).map(ArchiveDates.iso))
+                    date: number(object["timestamp"]).flatMap(ArchiveDates.iso))
     }
 
     /// tweets.js: `{"tweet": {"id_str", "full_text", "created_at", "entities": {"urls": [...]}}}`.
@@ -306,8 +299,10 @@ struct ArchivePost {
 
 /// Export dates as ISO 8601.
 enum ArchiveDates {
-    /// Seconds since 1970 as `2024-05-01T12:00:00Z`.
-    static func iso(_ seconds: Double) -> String {
+    /// Seconds since 1970 as `2024-05-01T12:00:00Z`; nil outside years 0–9999
+    /// (an export's junk timestamp drops the date, never the post).
+    static func iso(_ seconds: Double) -> String? {
+        guard seconds.isFinite, (-62_167_219_200...253_402_300_799).contains(seconds) else { return nil }
         let total = Int(seconds.rounded(.down))
         let days = total >= 0 ? total / 86400 : (total - 86399) / 86400
         let secondOfDay = total - days * 86400

@@ -107,15 +107,30 @@ struct BatchRecord {
         return .success(record)
     }
 
+    struct JSONFailure: Error {
+        let message: String
+    }
+
+    /// One JSON object (a JSONL line, an element of an export), or why it is not one.
+    static func jsonObject(_ bytes: [UInt8], noun: String) -> Result<[String: Any], JSONFailure> {
+        let value: Any
+        do {
+            value = try JSONSerialization.jsonObject(with: Data(bytes), options: .fragmentsAllowed)
+        } catch {
+            let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey].map { String(describing: $0) } ?? "invalid JSON"
+            return .failure(JSONFailure(message: "malformed JSON \(noun), skipped (\(detail))"))
+        }
+        guard let object = value as? [String: Any] else { return .failure(JSONFailure(message: "a \(noun) must be a JSON object, skipped")) }
+        return .success(object)
+    }
+
     /// A JSONL line.
     static func parseJSON(_ line: [UInt8], fields: FieldMapping) -> Parsed {
-        let object: Any
-        do {
-            object = try JSONSerialization.jsonObject(with: Data(line))
-        } catch {
-            return .failure("malformed JSON record, skipped (\(String(describing: (error as NSError).userInfo[NSDebugDescriptionErrorKey] ?? "invalid JSON")))")
+        let object: [String: Any]
+        switch jsonObject(line, noun: "record") {
+        case let .success(parsed): object = parsed
+        case let .failure(failure): return .failure(failure.message)
         }
-        guard let object = object as? [String: Any] else { return .failure("a record must be a JSON object, skipped") }
         return make(fields: fields) { name in
             // Keys as written first; then ignoring case, as spreadsheet headers are.
             switch object[name] ?? object.first(where: { $0.key.caseInsensitiveCompare(name) == .orderedSame })?.value {

@@ -18,11 +18,11 @@ import Foundation
 /// are ignored.
 struct CSVReader {
     let path: String
-    let fields: FieldMapping
     /// Nil to detect it from the header line.
     let separator: UInt8?
-    /// A longer row is taken for a quote never closed, or for junk (`ReadOptions.maxPostBytes`).
-    let maxRowBytes: Int
+    /// The field mapping, and the size past which a row is taken for a quote never closed, or for junk.
+    let options: ReadOptions
+    var fields: FieldMapping { options.fields }
 
     func read(_ stream: ByteStream, post: (Post) -> Void, problem: (InputProblem) -> Void) {
         var stream = stream
@@ -34,7 +34,7 @@ struct CSVReader {
         let latin1 = check.firstInvalid != nil && !check.hasMultibyte
         if latin1 { problem(InputProblem(path: path, message: "not UTF-8; read as Latin-1 (Windows-1252)")) }
 
-        var rows = CSVTokenizer(stream: stream, separator: separator ?? CSVTokenizer.separator(inHeader: sample), skipping: bomLength, maxRowBytes: maxRowBytes)
+        var rows = CSVTokenizer(stream: stream, separator: separator ?? CSVTokenizer.separator(inHeader: sample), skipping: bomLength, maxRowBytes: options.maxPostBytes)
         var header: CSVHeader?
         var warnedInvalidUTF8 = false
         while let token = rows.next() {
@@ -43,7 +43,7 @@ struct CSVReader {
                 let resumes = resumeLine.map { " and reading resumes at line \($0)" } ?? ""
                 problem(InputProblem(path: path, line: line, message: "quoted cell never closed: the row is skipped\(resumes)"))
             case let .overlong(line):
-                problem(InputProblem(path: path, line: line, message: "row larger than \(maxRowBytes >> 20) MiB, skipped (raise the limit with --max-post-size)"))
+                problem(InputProblem(path: path, line: line, message: options.tooLarge("row")))
             case let .row(line, cells):
                 // Spaces-only lines, and the rows of empty cells spreadsheets export below the data.
                 if cells.allSatisfy({ $0.allSatisfy { $0 == 0x20 || $0 == 0x09 } }) { continue }

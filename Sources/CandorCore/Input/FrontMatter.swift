@@ -72,7 +72,8 @@ struct FrontMatter {
     /// The flat `key = value` lines of TOML front matter; tables are not looked into.
     private mutating func readTOML(_ text: String, document: SourceText) {
         var lineNumber = 1
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // Split on any line end: in Swift "\r\n" is one character, never "\n".
+        for line in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
             defer { lineNumber += 1 }
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed.hasPrefix("[") { break }  // a table: the top-level keys are done

@@ -122,6 +122,11 @@ public struct ReadOptions: Sendable {
     /// post is this long, and holding one would break the flat-memory promise.
     public var maxPostBytes = 16 << 20
     public init() {}
+
+    /// What is said about a post (or row) past `maxPostBytes`.
+    func tooLarge(_ what: String) -> String {
+        "\(what) larger than \(maxPostBytes >> 20) MiB, skipped (raise the limit with --max-post-size)"
+    }
 }
 
 /// Reads posts from a source and hands them over one at a time, streaming:
@@ -168,11 +173,8 @@ public struct PostReader {
                     return
                 }
                 guard bytes.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { return }
-                var line = number == 1 ? Array(TextDecoding.droppingBOM(bytes)) : bytes
-                // JSON must be UTF-8: repair rather than lose the record.
-                if let invalid = TextDecoding.utf8Check(line[...]).firstInvalid {
-                    problem(InputProblem(path: source.path, line: number, message: "invalid UTF-8 at byte \(invalid + 1) of the line, replaced with U+FFFD"))
-                    line = TextDecoding.replacingInvalidUTF8(line)
+                let line = TextDecoding.repairingUTF8(number == 1 ? Array(TextDecoding.droppingBOM(bytes)) : bytes) {
+                    problem(InputProblem(path: source.path, line: number, message: $0))
                 }
                 switch BatchRecord.parseJSON(line, fields: options.fields) {
                 case let .success(record): post(record.post(path: source.path, record: number))
@@ -181,8 +183,7 @@ public struct PostReader {
             }
         case .csv:
             let tabSeparated = URL(fileURLWithPath: source.path).pathExtension.lowercased() == "tsv"
-            CSVReader(path: source.path, fields: options.fields, separator: tabSeparated ? 0x09 : nil, maxRowBytes: options.maxPostBytes)
-                .read(stream, post: post, problem: problem)
+            CSVReader(path: source.path, separator: tabSeparated ? 0x09 : nil, options: options).read(stream, post: post, problem: problem)
         case .auto:
             guard let kind = ArchiveKind(head: head, path: source.path, fields: options.fields) else {
                 if source.named { problem(InputProblem(path: source.path, message: "unrecognised JSON; choose one with --input-format")) }
@@ -204,8 +205,7 @@ public struct PostReader {
     }
 
     func tooLarge(line: Int?) -> InputProblem {
-        InputProblem(path: source.path, line: line,
-                     message: "post larger than \(options.maxPostBytes >> 20) MiB, skipped (raise the limit with --max-post-size)")
+        InputProblem(path: source.path, line: line, message: options.tooLarge("post"))
     }
 
     /// The whole file as text: a BOM dropped, and a file that is not UTF-8 but
@@ -343,6 +343,14 @@ enum TextDecoding {
         return (firstInvalid, hasMultibyte)
     }
 
+    /// JSON must be UTF-8: a record with invalid bytes is repaired (each one
+    /// replaced by U+FFFD, with a warning through `report`) rather than lost.
+    static func repairingUTF8(_ bytes: [UInt8], report: (String) -> Void) -> [UInt8] {
+        guard let invalid = utf8Check(bytes[...]).firstInvalid else { return bytes }
+        report("invalid UTF-8 at byte \(invalid + 1) of this record, replaced with U+FFFD")
+        return replacingInvalidUTF8(bytes)
+    }
+
     /// The bytes with every byte that is not part of valid UTF-8 replaced by U+FFFD.
     static func replacingInvalidUTF8(_ bytes: [UInt8]) -> [UInt8] {
         var output: [UInt8] = []
@@ -363,7 +371,7 @@ enum TextDecoding {
     }
 
     /// The length of the valid UTF-8 sequence starting at `index`, 0 if there is none.
-    private static func validSequenceLength(_ bytes: ArraySlice<UInt8>, at index: Int) -> Int {
+    static func validSequenceLength(_ bytes: ArraySlice<UInt8>, at index: Int) -> Int {
         let lead = bytes[index]
         let length: Int
         switch lead {
@@ -395,16 +403,21 @@ enum TextDecoding {
         let document = SourceText(raw)
         let body = droppingBOM(raw)
         let check = utf8Check(body)
-        guard let invalid = check.firstInvalid else {
-            guard body.startIndex > 0 else { return (document, nil) }
+        guard check.firstInvalid == nil || check.hasMultibyte else { return latin1(raw) }
+        var text = document
+        if body.startIndex > 0 {
             var extractor = TextExtractor(document: document)
             extractor.copy(body.startIndex..<body.endIndex)
-            return (extractor.text(), nil)
+            text = extractor.text()
         }
-        guard !check.hasMultibyte else {
-            let position = document.position(of: invalid)
-            return (document, Warning(line: position.line, message: "invalid UTF-8 at column \(position.column); those bytes are skipped"))
-        }
+        guard let invalid = check.firstInvalid else { return (text, nil) }
+        let position = document.position(of: invalid)
+        return (text, Warning(line: position.line, message: "invalid UTF-8 at column \(position.column); those bytes are skipped"))
+    }
+
+    /// Each byte of a Latin-1 (Windows-1252) file as its character, mapped to that byte.
+    private static func latin1(_ raw: [UInt8]) -> (SourceText, Warning?) {
+        let body = droppingBOM(raw)
         var extractor = TextExtractor(document: SourceText(raw, origin: nil, singleByte: true))
         var runStart = body.startIndex
         for index in body.indices where body[index] >= 0x80 {

@@ -32,7 +32,15 @@ struct JSONStream {
         var unfinishedElement: Int?
         /// How many wanted arrays were found.
         var arrays = 0
+        /// The line where nesting outside any post went deeper than `maxDepth`, where reading stopped.
+        var tooDeep: Int?
     }
+
+    /// Containers outside any post deeper than this are not a real export; past
+    /// it reading stops, so frames cannot grow without bound.
+    static let maxDepth = 512
+    /// Longer keys cannot be a wanted one; only this much of a key is kept.
+    static let maxKeyBytes = 256
 
     private struct Frame {
         let isObject: Bool
@@ -49,6 +57,7 @@ struct JSONStream {
     func split(next: () -> [UInt8], _ body: (Element) -> Bool) -> End {
         typealias J = JSONStream
         let wanted = paths.map { $0.map { Array($0.utf8) } }
+        let wantedDepth = paths.map(\.count).max() ?? 0
         var end = End()
         var frames: [Frame] = []  // the containers around the current position, outside any element
         var started = false
@@ -57,7 +66,7 @@ struct JSONStream {
         var capturing = false
         var element: [UInt8] = []
         var elementLine = 0
-        var nesting: [UInt8] = []  // brackets open inside the element
+        var nesting = OpenBrackets()  // brackets open inside the element
         var tooLarge = false
         func keep(_ byte: UInt8) {
             if element.count < maxElementBytes { element.append(byte) } else { tooLarge = true }
@@ -65,7 +74,8 @@ struct JSONStream {
 
         func open(_ bracket: UInt8) {
             var frame = Frame(isObject: bracket == J.openObject)
-            if !frame.isObject, frames.allSatisfy(\.isObject), wanted.contains(frames.map(\.key)) {
+            // Only an array as deep as a wanted path can be wanted: the check stays O(1) however deep the input.
+            if !frame.isObject, frames.count <= wantedDepth, frames.allSatisfy(\.isObject), wanted.contains(frames.map(\.key)) {
                 frame.wanted = true
                 end.arrays += 1
             }
@@ -101,10 +111,9 @@ struct JSONStream {
                     }
                     switch byte {
                     case J.quote: inString = true
-                    case J.openObject, J.openArray: nesting.append(byte)
+                    case J.openObject, J.openArray: nesting.open(byte)
                     case J.closeObject, J.closeArray:
-                        if let index = nesting.lastIndex(of: byte == J.closeObject ? J.openObject : J.openArray) {
-                            nesting.removeSubrange(index...)
+                        if nesting.close(matching: byte == J.closeObject ? J.openObject : J.openArray) {
                             if nesting.isEmpty, frames.isEmpty {  // the root object itself
                                 keep(byte)
                                 end.complete = true
@@ -138,7 +147,7 @@ struct JSONStream {
                         }
                         continue
                     }
-                    key?.append(byte)
+                    if let read = key, read.count < J.maxKeyBytes { key!.append(byte) }
                     continue
                 }
                 guard started else {
@@ -148,7 +157,7 @@ struct JSONStream {
                         capturing = true
                         elementLine = end.line
                         element = [byte]
-                        nesting = [byte]
+                        nesting = OpenBrackets(byte)
                     } else {
                         open(byte)
                     }
@@ -163,7 +172,7 @@ struct JSONStream {
                         capturing = true
                         elementLine = end.line
                         keep(byte)
-                        nesting = byte == J.openObject || byte == J.openArray ? [byte] : []
+                        nesting = byte == J.openObject || byte == J.openArray ? OpenBrackets(byte) : OpenBrackets()
                         inString = byte == J.quote
                     }
                     continue
@@ -173,7 +182,12 @@ struct JSONStream {
                     inString = true
                     if top.isObject, top.expectingKey { key = [] }
                 case J.comma where top.isObject: frames[frames.count - 1].expectingKey = true
-                case J.openObject, J.openArray: open(byte)
+                case J.openObject, J.openArray:
+                    guard frames.count < J.maxDepth else {
+                        end.tooDeep = end.line
+                        return end
+                    }
+                    open(byte)
                 case J.closeObject, J.closeArray: close(byte)
                 default: break
                 }
@@ -195,5 +209,32 @@ struct JSONStream {
             return false
         }
         return found
+    }
+}
+
+/// The brackets open inside an element, with a count of each kind, so that a
+/// closing bracket with no opener of its kind costs nothing to reject.
+private struct OpenBrackets {
+    private var stack: [UInt8] = []
+    private var objects = 0, arrays = 0
+
+    init() {}
+    init(_ first: UInt8) { open(first) }
+
+    var isEmpty: Bool { stack.isEmpty }
+
+    mutating func open(_ bracket: UInt8) {
+        stack.append(bracket)
+        if bracket == UInt8(ascii: "{") { objects += 1 } else { arrays += 1 }
+    }
+
+    /// Closes back to the innermost `opener`; false when none is open.
+    mutating func close(matching opener: UInt8) -> Bool {
+        guard (opener == UInt8(ascii: "{") ? objects : arrays) > 0 else { return false }
+        while let last = stack.popLast() {
+            if last == UInt8(ascii: "{") { objects -= 1 } else { arrays -= 1 }
+            if last == opener { break }
+        }
+        return true
     }
 }

@@ -35,10 +35,13 @@ enum MarkdownDocument {
         var links: [Link] = []
         /// Source offset up to which literals have been found.
         var cursor = 0
-        let document: SourceText
+        /// Where each open block ends: literals are looked for only up to there,
+        /// so text cmark rewrote costs one block's scan, not the rest of the file's.
+        var blockEnds: [Int] = []
+        var document: SourceText { extractor.document }
+        var limit: Int { blockEnds.last ?? document.bytes.count }
 
         init(document: SourceText) {
-            self.document = document
             extractor = TextExtractor(document: document)
         }
 
@@ -79,8 +82,10 @@ enum MarkdownDocument {
                 let type = cmark_node_get_type(node)
                 let entering = event == CMARK_EVENT_ENTER
                 let literal = cmark_node_get_literal(node).map { Array(String(cString: $0).utf8) } ?? []
-                let line = Int(cmark_node_get_start_line(node))
+                let line = Int(cmark_node_get_start_line(node)), endLine = Int(cmark_node_get_end_line(node))
                 let blockStart = line > 0 ? document.lineStart(lineOffset + line - 1).map { $0 + max(0, Int(cmark_node_get_start_column(node)) - 1) } : nil
+                // cmark's end positions are sometimes missing or before the start: then the enclosing block's end holds.
+                let blockEnd = line > 0 && endLine >= line ? document.lineStart(lineOffset + endLine).map { $0 } ?? document.bytes.count : limit
 
                 switch type {
                 case CMARK_NODE_TEXT:
@@ -88,12 +93,14 @@ enum MarkdownDocument {
                 case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK:
                     extractor.breakLine(at: cursor)
                 case CMARK_NODE_CODE:
-                    // Not prose, but found so the cursor moves past it.
-                    if let end = document.bytes.firstRange(of: literal, from: cursor)?.upperBound { cursor = end }
+                    // Not prose, but found so the cursor moves past it (cmark joins its lines with spaces).
+                    if let found = TextExtractor.locate(literal, in: document.bytes, from: cursor, limit: limit, leniency: .joinedLines) {
+                        cursor = found.upperBound
+                    }
                 case CMARK_NODE_CODE_BLOCK:
-                    skipBlock(literal, from: blockStart)
+                    skipBlock(literal, from: blockStart, to: blockEnd)
                 case CMARK_NODE_HTML_BLOCK:
-                    addHTMLBlock(literal, from: blockStart)
+                    addHTMLBlock(literal, from: blockStart, to: blockEnd)
                 case CMARK_NODE_HTML_INLINE:
                     addInlineHTML(literal, openAnchors: &openAnchors)
                 case CMARK_NODE_LINK where entering:
@@ -104,7 +111,12 @@ enum MarkdownDocument {
                     closeLink(url: cmark_node_get_url(node).map { String(cString: $0) } ?? "", textStart: textStart, textSource: textSource)
                 default:
                     guard isBlock(type) else { break }
-                    if entering, let blockStart, blockStart > cursor { cursor = blockStart }
+                    if entering {
+                        if let blockStart, blockStart > cursor { cursor = blockStart }
+                        blockEnds.append(max(blockEnd, cursor))
+                    } else {
+                        blockEnds.removeLast()
+                    }
                     // Table cells share a line; every other block ends one.
                     if !entering {
                         String(cString: cmark_node_get_type_string(node)) == "table_cell" ? extractor.separate(at: cursor) : extractor.breakLine(at: cursor)
@@ -119,7 +131,7 @@ enum MarkdownDocument {
 
         mutating func addLiteral(_ literal: [UInt8], fallback: Int?) {
             guard !literal.isEmpty else { return }
-            if let end = extractor.copyAligned(literal, from: cursor) {
+            if let end = extractor.copyAligned(literal, from: cursor, limit: limit) {
                 cursor = end
             } else {
                 // Text cmark rewrote (invalid UTF-8, an entity it expanded to
@@ -129,18 +141,17 @@ enum MarkdownDocument {
             }
         }
 
-        mutating func skipBlock(_ literal: [UInt8], from blockStart: Int?) {
+        mutating func skipBlock(_ literal: [UInt8], from blockStart: Int?, to blockEnd: Int) {
             if let blockStart, blockStart > cursor { cursor = blockStart }
-            let firstLine = literal.prefix { $0 != 0x0A }
-            if !firstLine.isEmpty, let end = document.bytes.firstRange(of: Array(firstLine), from: cursor)?.upperBound { cursor = end }
+            let firstLine = Array(literal.prefix { $0 != 0x0A })
+            if let found = document.bytes.firstRange(of: firstLine, in: cursor..<blockEnd) { cursor = found.upperBound }
         }
 
         /// A raw HTML block: its visible text and links, through the HTML reader.
-        mutating func addHTMLBlock(_ literal: [UInt8], from blockStart: Int?) {
+        mutating func addHTMLBlock(_ literal: [UInt8], from blockStart: Int?, to blockEnd: Int) {
             if let blockStart, blockStart > cursor { cursor = blockStart }
             let firstLine = Array(literal.prefix { $0 != 0x0A })
-            guard let firstEnd = document.bytes.firstRange(of: firstLine, from: cursor)?.upperBound else { return }
-            let start = firstEnd - firstLine.count
+            guard let start = document.bytes.firstRange(of: firstLine, in: cursor..<max(blockEnd, cursor))?.lowerBound else { return }
             // The block runs over as many source lines as the literal has.
             let lines = literal.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
             let startLine = document.lineIndex(of: start)
@@ -160,8 +171,7 @@ enum MarkdownDocument {
         }
 
         mutating func addInlineHTML(_ literal: [UInt8], openAnchors: inout [OpenAnchor]) {
-            guard let end = document.bytes.firstRange(of: literal, from: cursor)?.upperBound else { return }
-            let start = end - literal.count
+            guard let (start, end) = document.bytes.firstRange(of: literal, in: cursor..<limit).map({ ($0.lowerBound, $0.upperBound) }) else { return }
             cursor = end
             let tag = InlineTag(literal)
             switch tag?.name {

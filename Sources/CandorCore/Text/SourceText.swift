@@ -68,7 +68,9 @@ public struct SourceText: Sendable {
 
     public func position(of offset: Int) -> Position {
         let line = lineIndex(of: offset)
-        let before = bytes[lineStarts[line]..<min(offset, bytes.count)]
+        var before = bytes[lineStarts[line]..<min(offset, bytes.count)]
+        // A byte-order mark is no character a reader sees.
+        if line == 0, !singleByte, before.starts(with: TextDecoding.bom) { before = before.dropFirst(3) }
         return Position(line: line + 1, column: (singleByte ? before.count : SourceText.scalarCount(before)) + 1)
     }
 
@@ -96,6 +98,7 @@ public struct SourceText: Sendable {
 
     public func string(_ range: Range<Int>) -> String {
         let clamped = min(range.lowerBound, bytes.count)..<min(range.upperBound, bytes.count)
+        if singleByte { return String(bytes[clamped].map(TextDecoding.windows1252)) }
         return String(decoding: bytes[clamped], as: UTF8.self)
     }
 
@@ -206,90 +209,5 @@ public struct TextExtractor {
 
     public func text() -> SourceText {
         SourceText(bytes, origin: TextOrigin(document: document, runs: runs))
-    }
-}
-
-extension TextExtractor {
-    /// Appends `literal`, a parser's decoded text, mapped to where it was written
-    /// in the document: the first place at or after `from` (and before `limit`)
-    /// whose bytes spell it, allowing backslash escapes and `&…;` character
-    /// references in the source. With `anchored`, only a match starting at
-    /// `from` counts. Returns the document offset just past the match, or nil
-    /// (appending nothing) when the literal is not found.
-    public mutating func copyAligned<C: Collection>(_ literal: C, from: Int, limit: Int? = nil, anchored: Bool = false) -> Int?
-    where C.Element == UInt8 {
-        let literal = Array(literal)
-        let source = document.bytes
-        let limit = min(limit ?? source.count, source.count)
-        guard !literal.isEmpty, from < limit else { return nil }
-        var start = max(0, from)
-        while start < limit {
-            if let (pieces, end) = TextExtractor.match(literal, in: source, at: start, limit: limit) {
-                for piece in pieces {
-                    if piece.verbatim { copy(piece.source) } else { append(literal[piece.literal], for: piece.source) }
-                }
-                return end
-            }
-            if anchored { return nil }
-            start += 1
-        }
-        return nil
-    }
-
-    private struct Piece {
-        var literal: Range<Int>
-        var source: Range<Int>
-        var verbatim: Bool
-    }
-
-    private static func match(_ literal: [UInt8], in source: [UInt8], at start: Int, limit: Int) -> ([Piece], Int)? {
-        var pieces: [Piece] = []
-        var i = 0, j = start
-        func add(_ literalCount: Int, _ sourceCount: Int, verbatim: Bool) {
-            if verbatim, let last = pieces.last, last.verbatim, last.literal.upperBound == i {
-                pieces[pieces.count - 1].literal = last.literal.lowerBound..<(i + literalCount)
-                pieces[pieces.count - 1].source = last.source.lowerBound..<(j + sourceCount)
-            } else {
-                pieces.append(Piece(literal: i..<(i + literalCount), source: j..<(j + sourceCount), verbatim: verbatim))
-            }
-            i += literalCount
-            j += sourceCount
-        }
-        while i < literal.count {
-            guard j < limit else { return nil }
-            let byte = source[j]
-            if byte == literal[i] {
-                add(1, 1, verbatim: true)
-            } else if byte == UInt8(ascii: "\\"), j + 1 < limit, source[j + 1] == literal[i], literal[i] < 0x80 {
-                add(1, 2, verbatim: false)
-            } else if byte == UInt8(ascii: "&"), let reference = characterReference(in: source, at: j, limit: limit) {
-                // The reference stands for the literal's next scalar.
-                var length = 1
-                while i + length < literal.count, literal[i + length] & 0xC0 == 0x80 { length += 1 }
-                if let value = reference.value, Array(String(Character(value)).utf8) != Array(literal[i..<(i + length)]) { return nil }
-                add(length, reference.length, verbatim: false)
-            } else {
-                return nil
-            }
-        }
-        return (pieces, j)
-    }
-
-    /// `&name;`, `&#123;` or `&#x1F;` at `index`: its length, and its value when numeric.
-    private static func characterReference(in source: [UInt8], at index: Int, limit: Int) -> (length: Int, value: Unicode.Scalar?)? {
-        var end = index + 1
-        while end < min(limit, index + 40), source[end] != UInt8(ascii: ";") {
-            let byte = source[end]
-            guard (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) || byte == UInt8(ascii: "#") else { return nil }
-            end += 1
-        }
-        guard end < limit, source[end] == UInt8(ascii: ";"), end > index + 1 else { return nil }
-        let body = String(decoding: source[(index + 1)..<end], as: UTF8.self)
-        if body.hasPrefix("#") {
-            let digits = body.dropFirst()
-            let number = digits.first.map { $0 == "x" || $0 == "X" } == true ? UInt32(digits.dropFirst(), radix: 16) : UInt32(digits)
-            return (end + 1 - index, number.flatMap(Unicode.Scalar.init) ?? "\u{FFFD}")
-        }
-        return (end + 1 - index, nil)
     }
 }
