@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Times commands over one corpus and prints posts/s and MB/s with min/median/max.
+"""Times commands over one corpus and prints posts/s, MB/s and peak memory with min/median/max.
 
 Each --tool is "label=command"; the command's output is discarded. Exit status 1
 (candor's "findings" and grep's "no match") counts as success.
@@ -24,18 +24,24 @@ def main():
         posts = sum(1 for _ in corpus)
     print(f"corpus: {arguments.corpus}, {size / 1e6:.1f} MB, {posts} posts; "
           f"{os.cpu_count()} cores, {platform.platform()}; {arguments.runs} runs each")
-    print(f"{'tool':<44} {'min s':>8} {'median s':>9} {'max s':>8} {'MB/s':>8} {'posts/s':>10} {'vs candor':>10}")
+    print(f"{'tool':<44} {'min s':>8} {'median s':>9} {'max s':>8} {'MB/s':>8} {'posts/s':>10} {'peak MB':>8} {'vs candor':>10}")
     baseline = None
     for spec in arguments.tool:
         label, command = spec.split("=", 1)
         times = []
+        peak = 0
         failure = None
         for _ in range(arguments.runs):
             started = time.perf_counter()
-            result = subprocess.run(shlex.split(command), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            with subprocess.Popen(shlex.split(command), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) as process:
+                errors = process.stderr.read()
+                # wait4 reports this child's own peak resident set (KiB on Linux).
+                _, status, usage = os.wait4(process.pid, 0)
+                process.returncode = os.waitstatus_to_exitcode(status)
             times.append(time.perf_counter() - started)
-            if result.returncode not in (0, 1):
-                failure = result.stderr.decode().strip().splitlines()[-1][:100] if result.stderr else f"exit {result.returncode}"
+            peak = max(peak, usage.ru_maxrss)
+            if process.returncode not in (0, 1):
+                failure = errors.decode().strip().splitlines()[-1][:100] if errors else f"exit {process.returncode}"
                 break
         if failure:
             # A baseline that cannot run is reported, not fatal: the other figures still stand.
@@ -44,7 +50,7 @@ def main():
         median = statistics.median(times)
         baseline = baseline or median
         print(f"{label:<44} {min(times):>8.2f} {median:>9.2f} {max(times):>8.2f} "
-              f"{size / 1e6 / median:>8.1f} {posts / median:>10.0f} {median / baseline:>9.2f}x")
+              f"{size / 1e6 / median:>8.1f} {posts / median:>10.0f} {peak / 1024:>8.0f} {median / baseline:>9.2f}x")
 
 
 if __name__ == "__main__":

@@ -131,9 +131,12 @@ struct BatchRecord {
         case let .success(parsed): object = parsed
         case let .failure(failure): return .failure(failure.message)
         }
+        // Keys as written first; then ignoring case, as spreadsheet headers are
+        // (a lower-cased copy is made only for records whose keys need one).
+        let lowerCased = object.keys.contains { $0.utf8.contains { $0 >= 0x41 && $0 <= 0x5A } }
+            ? Dictionary(object.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first }) : object
         return make(fields: fields) { name in
-            // Keys as written first; then ignoring case, as spreadsheet headers are.
-            switch object[name] ?? object.first(where: { $0.key.caseInsensitiveCompare(name) == .orderedSame })?.value {
+            switch object[name] ?? lowerCased[name.lowercased()] {
             case nil, is NSNull: return nil
             case let text as String: return .string(text)
             case let number as NSNumber: return .number(number.stringValue)
