@@ -192,12 +192,25 @@ private func source(of range: Range<Int>, in post: Post) -> String {
         #expect((bold.line, bold.column, bold.byteOffset) == (1, 13, 13))
     }
 
-    @Test func garbageHugeAndDeepInputsDoNotCrash() {
-        var generator = SystemRandomNumberGenerator()
-        let garbage = (0..<200_000).map { _ in UInt8.random(in: 1...255, using: &generator) }
-        _ = htmlPost(bytes: garbage)
-        let markupSoup = Array(String(repeating: "<a href=\"https://amzn.to/x\" <p>&#x; &#99999999999; <!-- <' \"> </b </", count: 5000).utf8)
-        _ = htmlPost(bytes: markupSoup)
+    @Test func garbageHugeAndDeepInputsKeepTheirText() {
+        // Fixed garbage (no NULs), then markup that closes whatever it left open.
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        let garbage: [UInt8] = (0..<200_000).map { _ in
+            state ^= state << 13; state ^= state >> 7; state ^= state << 17
+            return UInt8(truncatingIfNeeded: state % 255 + 1)
+        }
+        let closing = Array("\"'>--></textarea></title><p>The end is near.</p>".utf8)
+        let garbled = htmlPost(bytes: garbage + closing)
+        #expect(extracted(garbled).hasSuffix("The end is near.\n"))
+        // Alignment may be lost inside garbage, but every byte still maps into the document.
+        let spans = stride(from: 0, to: garbled.text.bytes.count, by: 97).map { garbled.text.span(of: $0..<($0 + 1)) }
+        #expect(spans.allSatisfy { $0.byteOffset + $0.length <= garbage.count + closing.count })
+
+        // The first soup's `<!--` never closes: one link, then nothing but the comment.
+        let soup = "<a href=\"https://amzn.to/x\" <p>&#x; &#99999999999; <!-- <' \"> </b </"
+        let markupSoup = htmlPost(String(repeating: soup, count: 5000))
+        #expect(markupSoup.links?.map(\.url.raw) == ["https://amzn.to/x"])
+        #expect(source(of: markupSoup.links![0].urlSpan, in: markupSoup) == "https://amzn.to/x")
 
         let paragraph = "<p>Coffee &amp; more coffee, <a href=\"https://example.com/p\">a link</a>, <b>bold</b>.</p>\n"
         let huge = htmlPost(String(repeating: paragraph, count: 5 * 1024 * 1024 / paragraph.utf8.count + 1))
@@ -206,7 +219,114 @@ private func source(of range: Range<Int>, in post: Post) -> String {
         #expect(last.column == 39)
 
         let deep = htmlPost(String(repeating: "<div><span>", count: 10_000) + "deep text" + String(repeating: "</span></div>", count: 10_000))
-        #expect(extracted(deep).contains("deep text"))
+        #expect(extracted(deep) == "deep text\n")
+    }
+
+    /// Inputs that cost time per element times document length in a reader that
+    /// searches ahead for each tag: they must simply finish, with exact output.
+    @Test func adversarialRepeatsReadInOnePass() throws {
+        let count = 20_000
+        // `<a"x>` is an `a` to the parser; its junk attribute is skipped.
+        let junk = htmlPost("<p>" + String(repeating: "<a\"x>t</a>", count: count))
+        #expect(extracted(junk) == String(repeating: "t", count: count) + "\n")
+        let junkLinks = htmlPost("<p>" + String(repeating: "<a\"x href=\"https://example.com/p\">t</a>", count: count))
+        #expect(junkLinks.links?.count == count)
+        let lastJunk = junkLinks.text.span(of: try #require(junkLinks.links?.last).urlSpan)
+        #expect((lastJunk.line, lastJunk.column, lastJunk.length) == (1, 4 + 39 * (count - 1) + 11, 21))
+
+        // Names longer than the parser keeps: tags it builds but that never match.
+        let long = String(repeating: "q", count: 101)
+        let unknown = htmlPost("<p>" + String(repeating: "<\(long) class=x>u</\(long)>", count: count) + "<a href=\"https://amzn.to/3xYz\">end</a>")
+        #expect(extracted(unknown) == String(repeating: "u", count: count) + "end https://amzn.to/3xYz\n")
+        #expect(unknown.links?.count == 1)
+
+        // Hidden subtrees, each holding a link and an image.
+        let hidden = htmlPost(String(repeating: "<p hidden>#ad <a href=\"https://amzn.to/3xYz\"><img alt=\"#ad\"></a></p>", count: count)
+                              + "<p>Shown <a href=\"https://example.com/p\">here</a></p>")
+        #expect(extracted(hidden) == "Shown here https://example.com/p\n")
+        let shown = hidden.text.span(of: try #require(hidden.links?.first).urlSpan)
+        #expect(hidden.links?.count == 1)
+        #expect((shown.line, shown.column) == (1, 68 * count + 19))
+
+        // Repeated `<body>` tags, which the parser drops, and comments between links.
+        let bodies = htmlPost("<body>" + String(repeating: "<body><!-- c --><a href=\"https://example.com/p\">x</a>", count: count))
+        #expect(bodies.links?.count == count)
+        #expect(bodies.text.span(of: bodies.links!.last!.urlSpan).column == 6 + 53 * (count - 1) + 26)
+    }
+
+    @Test func hiddenElementsAreNotAudited() throws {
+        let report = auditHTML("<p>Use my code JANE20 for 10% off.</p><p hidden>#ad</p>", jurisdictions: ["us"])
+        #expect(report.findings.contains { $0.kind == .undisclosed })
+        #expect(report.disclosures.isEmpty)
+        let visible = auditHTML("<p>Use my code JANE20 for 10% off.</p><p>#ad</p>", jurisdictions: ["us"])
+        #expect(!visible.findings.contains { $0.kind == .undisclosed })
+
+        for hider in ["hidden", "HIDDEN=\"hidden\"", "style=\"color: red; DISPLAY :\n None\"", "style='display:none!important'",
+                      "style=\"visibility: Hidden\"", "style=\"display:&#32;none\""] {
+            let post = htmlPost("<div>Before <span \(hider)>#ad <b>paid</b> <a href=\"https://amzn.to/3xYz\">deal</a></span>after.</div>")
+            #expect(extracted(post) == "Before after.\n", "\(hider)")
+            #expect(post.links == [], "\(hider)")
+        }
+        // Visible text and links after a hidden subtree keep their positions.
+        let page = "<div style=\"display: none\"><img alt=\"#ad\"><a href=\"https://amzn.to/1\">x</a></div>\n<p>See <a href=\"https://amzn.to/3xYz\">this</a></p>"
+        let post = htmlPost(page)
+        #expect(extracted(post) == "See this https://amzn.to/3xYz\n")
+        let link = post.text.span(of: try #require(post.links?.first).urlSpan)
+        #expect((link.line, link.column, link.length) == (2, 17, 20))
+        // Only hiding styles hide.
+        #expect(extracted(htmlPost("<p style=\"display: block; visibility: visible\" data-hidden>Shown</p>")) == "Shown\n")
+    }
+
+    @Test func startTagsAreReadFromSource() throws {
+        let bytes = Array("<A HREF=\"https://x.example/?a=1&amp;b\" REL=\"Sponsored\tNOFOLLOW\" data-x = 'q' checked/>rest".utf8)
+        let tag = try #require(HTMLStartTag.parse(bytes, at: 0, limit: bytes.count))
+        #expect(tag.name == "a")
+        #expect(tag.attributes.map(\.name) == ["href", "rel", "data-x", "checked"])
+        #expect(tag.value("data-x").map { String(decoding: bytes[$0], as: UTF8.self) } == "q")
+        #expect(tag.value("checked")?.isEmpty == true)
+        #expect(tag.value("title") == nil)
+        #expect(tag.relTokens(in: bytes) == ["sponsored", "nofollow"])
+        #expect(String(decoding: bytes[tag.end...], as: UTF8.self) == "rest")
+
+        let plain = Array("<img src=a.jpg alt=\"A &amp; B\">".utf8)
+        #expect(HTMLStartTag.parse(plain, at: 0, limit: plain.count)?.relTokens(in: plain) == [])
+        #expect(HTMLStartTag.parse(Array(#"<a"x href=h>"#.utf8), at: 0, limit: 12)?.name == "a")
+        for notATag in ["</p>", "< p>", "<!-- x -->", "<1>", "a<b>"] {
+            #expect(HTMLStartTag.parse(Array(notATag.utf8), at: 0, limit: notATag.utf8.count) == nil, "\(notATag)")
+        }
+        // Never past `limit`: an unfinished tag ends there.
+        let cut = Array("<p class=\"x\">".utf8)
+        let open = try #require(HTMLStartTag.parse(cut, at: 0, limit: 8))
+        #expect((open.name, open.end, open.attributes.map(\.name)) == ("p", 8, ["class"]))
+    }
+
+    @Test func characterReferencesUnderBothRules() {
+        func decode(_ text: String, _ rules: CharacterReference.Rules) -> String? {
+            let bytes = Array(text.utf8)
+            guard let reference = CharacterReference.decode(bytes, at: 0, limit: bytes.count, rules: rules) else { return nil }
+            return String(decoding: reference.value, as: UTF8.self) + "|" + String(decoding: bytes[reference.end...], as: UTF8.self)
+        }
+        for rules in [CharacterReference.Rules.html, .commonMark] {
+            #expect(decode("&eacute;x", rules) == "é|x")
+            #expect(decode("&#x2019;s", rules) == "’|s")
+            #expect(decode("&#X1F600;", rules) == "😀|")
+            #expect(decode("&amp;&lt;", rules) == "&|&lt;")
+            #expect(decode("&bogus;", rules) == nil)
+            #expect(decode("&eacute", rules) == nil)
+            #expect(decode("&#;", rules) == nil)
+            #expect(decode("& x", rules) == nil)
+        }
+        #expect(decode("&#233 x", .html) == "é| x")
+        #expect(decode("&#233 x", .commonMark) == nil)
+        #expect(decode("&#0;", .html) == "|")
+        #expect(decode("&#0;", .commonMark) == "\u{FFFD}|")
+        #expect(decode("&#xD800;", .commonMark) == "\u{FFFD}|")
+        #expect(decode("&#1114112;", .html) == "|")
+        #expect(decode("&#1114112;", .commonMark) == "\u{FFFD}|")
+        #expect(decode("&#12345678;", .commonMark) == nil)  // CommonMark allows 7 digits at most
+        #expect(decode("&#x1234567;", .commonMark) == nil)
+        let decoded = CharacterReference.decoded(Array("a&amp;b&#99;&zz;".utf8), in: 1..<12, rules: .html)
+        #expect(String(decoding: decoded, as: UTF8.self) == "&bc")
     }
 
     @Test func htmlFilesAreReadAsHTML() {

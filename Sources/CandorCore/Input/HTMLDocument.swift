@@ -10,7 +10,9 @@ import CLibXML2
 /// What is audited: visible text, the `<title>`, `<meta>` descriptions (also
 /// Open Graph), `<img alt>` (shown when an image does not load and read out by
 /// screen readers) and link URLs. Never scripts, styles, `<noscript>` (readers
-/// with scripting never see it), `<template>`, comments or other attributes.
+/// with scripting never see it), `<template>`, elements hidden by the `hidden`
+/// attribute or an inline `display: none` / `visibility: hidden` (with all they
+/// hold), comments or other attributes.
 enum HTMLDocument {
     /// The post for a whole `.html` file.
     static func post(path: String, text: SourceText) -> Post {
@@ -60,6 +62,20 @@ enum HTMLDocument {
     static let hiddenElements: Set<String> = ["script", "style", "noscript", "template"]
     /// Elements whose text the parser keeps as written, entities and all.
     static let rawTextElements: Set<String> = ["script", "style"]
+
+    /// An element readers never see: the `hidden` attribute, or an inline style that hides it.
+    static func isHiddenByAttribute(_ node: UnsafeMutablePointer<xmlNode>) -> Bool {
+        var attribute = node.pointee.properties
+        while let current = attribute {
+            attribute = current.pointee.next
+            let name = String(cString: current.pointee.name)
+            if name == "hidden" { return true }
+            guard name == "style", let value = current.pointee.children?.pointee.content else { continue }
+            let style = String(cString: value).lowercased().filter { !$0.isWhitespace }
+            if style.contains("display:none") || style.contains("visibility:hidden") { return true }
+        }
+        return false
+    }
 }
 
 /// Walks the parsed tree in document order, keeping the source cursor in step.
@@ -104,12 +120,12 @@ private struct Walker {
                     align(Array(UnsafeBufferPointer(start: content, count: Int(xmlStrlen(content)))), raw: raw, emit: !hidden, into: &extractor)
                 case XML_ELEMENT_NODE:
                     let name = node.pointee.name.map { String(cString: $0) } ?? ""
-                    let isHidden = hidden || HTMLDocument.hiddenElements.contains(name)
+                    let tag = ownStartTag(name)  // also in hidden subtrees, to keep the cursor in step
+                    let isHidden = hidden || HTMLDocument.hiddenElements.contains(name) || HTMLDocument.isHiddenByAttribute(node)
                     let isRaw = raw || HTMLDocument.rawTextElements.contains(name)
                     var link: PendingLink?
-                    if !isHidden, ["a", "img", "meta"].contains(name), let tag = findStartTag(name) {
-                        cursor = tag.end
-                        link = attributes(of: name, tag.attributes, into: &extractor)
+                    if !isHidden, let tag, ["a", "img", "meta"].contains(name) {
+                        link = attributes(of: tag, into: &extractor)
                     }
                     if !isHidden { boundary(name, into: &extractor) }
                     steps.append(.leave(isHidden ? "" : name, link: link))
@@ -193,10 +209,9 @@ private struct Walker {
     }
 
     /// Emits what an element's attributes show; for a link, returns what its end needs.
-    private mutating func attributes(of name: String, _ attributes: [(name: String, value: Range<Int>)],
-                            into extractor: inout TextExtractor) -> PendingLink? {
-        func value(_ key: String) -> Range<Int>? { attributes.first { $0.name == key }?.value }
-        switch name {
+    private mutating func attributes(of tag: HTMLStartTag, into extractor: inout TextExtractor) -> PendingLink? {
+        let value = tag.value
+        switch tag.name {
         case "img":
             if let alt = value("alt") {
                 space(at: alt.lowerBound, into: &extractor)
@@ -217,9 +232,7 @@ private struct Walker {
             let lower = url.lowercased()
             // Relative, fragment, mailto: and javascript: links lead nowhere a rule can judge.
             guard lower.hasPrefix("http://") || lower.hasPrefix("https://") || lower.hasPrefix("//") else { return nil }
-            let rel = value("rel").map { String(decoding: decode($0), as: UTF8.self).lowercased() }
-            let tokens = Set((rel ?? "").split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\u{0C}" }).map(String.init))
-            return PendingLink(start: extractor.bytes.count, href: url, value: href, rel: tokens)
+            return PendingLink(start: extractor.bytes.count, href: url, value: href, rel: tag.relTokens(in: source))
         }
         return nil
     }
@@ -241,19 +254,10 @@ private struct Walker {
         extractor.copy(run..<range.upperBound)
     }
 
-    private func decode(_ range: Range<Int>) -> [UInt8] {
-        var result: [UInt8] = []
-        var index = range.lowerBound
-        while index < range.upperBound {
-            if source[index] == UInt8(ascii: "&"), let entity = entity(at: index, limit: range.upperBound) {
-                result += entity.value
-                index = entity.end
-            } else {
-                result.append(source[index])
-                index += 1
-            }
-        }
-        return result
+    private func decode(_ range: Range<Int>) -> [UInt8] { CharacterReference.decoded(source, in: range, rules: .html) }
+
+    private func entity(at s: Int, limit: Int) -> (value: [UInt8], end: Int)? {
+        CharacterReference.decode(source, at: s, limit: limit, rules: .html)
     }
 
     // MARK: Aligning text with the source
@@ -315,13 +319,22 @@ private struct Walker {
         }
     }
 
-    private func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D || byte == 0x0C }
+    private func isBlank(_ byte: UInt8) -> Bool { HTMLStartTag.isBlank(byte) }
 
-    /// Source bytes the parser leaves out of text: a carriage return, control characters.
+    /// Source bytes the parser leaves out of text: a carriage return, control characters,
+    /// `</` or `<?` without a name, and well-formed UTF-8 for a code point XML does
+    /// not allow (a surrogate, U+FFFE, beyond U+10FFFF).
     private func droppedLength(at s: Int) -> Int? {
         let byte = source[s]
         if byte == 0x0D || (byte < 0x20 && byte != 0x09 && byte != 0x0A) || byte == 0x7F { return 1 }
-        return nil
+        if isDroppedMarkup(at: s) { return 2 }
+        guard byte >= 0xE0, byte <= 0xF7 else { return nil }
+        let length = byte >= 0xF0 ? 4 : 3
+        guard s + length <= end, source[(s + 1)..<(s + length)].allSatisfy({ $0 & 0xC0 == 0x80 }) else { return nil }
+        let value = source[(s + 1)..<(s + length)].reduce(UInt32(byte & (length == 4 ? 0x07 : 0x0F))) { $0 << 6 | UInt32($1 & 0x3F) }
+        let overlong = value < (length == 4 ? 0x10000 : 0x800)  // read byte by byte instead
+        let allowed = value < 0xD800 || (0xE000...0xFFFD).contains(value) || (0x10000...0x10FFFF).contains(value)
+        return overlong || allowed ? nil : length
     }
 
     /// 1 when the byte at `s` does not start a valid UTF-8 sequence.
@@ -336,48 +349,10 @@ private struct Walker {
         return end - index
     }
 
-    /// A character reference at `s` as the parser reads it: named ones need their
-    /// `;`, numeric ones not; an invalid number stands for nothing.
-    private func entity(at s: Int, limit: Int) -> (value: [UInt8], end: Int)? {
-        var index = s + 1
-        guard index < limit else { return nil }
-        if source[index] == UInt8(ascii: "#") {
-            index += 1
-            let hex = index < limit && (source[index] | 0x20) == UInt8(ascii: "x")
-            if hex { index += 1 }
-            var value: UInt32 = 0, digits = 0
-            while index < limit, let digit = hex ? hexDigit(source[index]) : decimalDigit(source[index]) {
-                value = min(value &* (hex ? 16 : 10) &+ UInt32(digit), 0x110000)
-                digits += 1
-                index += 1
-            }
-            guard digits > 0 else { return nil }
-            if index < limit, source[index] == UInt8(ascii: ";") { index += 1 }
-            let valid = value == 0x9 || value == 0xA || value == 0xD || (0x20...0xD7FF).contains(value)
-                || (0xE000...0xFFFD).contains(value) || (0x10000...0x10FFFF).contains(value)
-            guard valid, let scalar = Unicode.Scalar(value) else { return ([], index) }
-            return (Array(String(Character(scalar)).utf8), index)
-        }
-        while index < limit, index - s < 40, source[index] < 0x80, isNameByte(source[index]) { index += 1 }
-        guard index < limit, index > s + 1, source[index] == UInt8(ascii: ";") else { return nil }
-        let name = Array(source[(s + 1)..<index]) + [0]
-        guard let found = htmlEntityLookup(name), let scalar = Unicode.Scalar(found.pointee.value) else { return nil }
-        return (Array(String(Character(scalar)).utf8), index + 1)
-    }
-
-    private func isNameByte(_ byte: UInt8) -> Bool {
-        (byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "z")) || decimalDigit(byte) != nil
-    }
-    private func decimalDigit(_ byte: UInt8) -> UInt8? { byte >= 0x30 && byte <= 0x39 ? byte - 0x30 : nil }
-    private func hexDigit(_ byte: UInt8) -> UInt8? {
-        if let digit = decimalDigit(byte) { return digit }
-        let lower = byte | 0x20
-        return lower >= UInt8(ascii: "a") && lower <= UInt8(ascii: "f") ? lower - UInt8(ascii: "a") + 10 : nil
-    }
-
     // MARK: Markup
 
-    /// Where a comment, declaration, processing instruction or tag starting at `s` ends; nil when `<` is just text.
+    /// Where a comment, doctype, processing instruction or tag starting at `s` ends; nil when `<` is just text
+    /// (as `<!x>` is to the parser).
     private func markupEnd(at s: Int) -> Int? {
         guard s + 1 < end else { return nil }
         let next = source[s + 1]
@@ -385,80 +360,65 @@ private struct Walker {
             if source[s...].starts(with: Array("<!--".utf8)) {
                 return find(Array("-->".utf8), from: s + 4).map { $0 + 3 } ?? end
             }
+            guard s + 9 <= end, String(decoding: source[(s + 2)..<(s + 9)], as: UTF8.self).uppercased() == "DOCTYPE" else { return nil }
             return find([UInt8(ascii: ">")], from: s + 2).map { $0 + 1 } ?? end
         }
-        if next == UInt8(ascii: "?") { return find([UInt8(ascii: ">")], from: s + 2).map { $0 + 1 } ?? end }
-        if next == UInt8(ascii: "/") {
-            guard s + 2 < end, isLetter(source[s + 2]) else { return nil }
-            return find([UInt8(ascii: ">")], from: s + 2).map { $0 + 1 } ?? end
-        }
-        return isLetter(next) ? startTag(at: s)?.end : nil
+        if isDroppedMarkup(at: s) { return s + 2 }
+        if next == UInt8(ascii: "?") || next == UInt8(ascii: "/") { return find([UInt8(ascii: ">")], from: s + 2).map { $0 + 1 } ?? end }
+        return isLetter(next) ? HTMLStartTag.parse(source, at: s, limit: end)?.end : nil
     }
 
-    private func isLetter(_ byte: UInt8) -> Bool { byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "z") }
+    /// `</` or `<?` without a name after it: the parser drops those two bytes and reads on as text.
+    private func isDroppedMarkup(at s: Int) -> Bool {
+        guard source[s] == UInt8(ascii: "<"), s + 1 < end, source[s + 1] == UInt8(ascii: "/") || source[s + 1] == UInt8(ascii: "?") else { return false }
+        return s + 2 == end || !(isLetter(source[s + 2]) || source[s + 2] == UInt8(ascii: "_") || source[s + 2] == UInt8(ascii: ":"))
+    }
+
+    private func isLetter(_ byte: UInt8) -> Bool { HTMLStartTag.isLetter(byte) }
 
     private func find(_ needle: [UInt8], from start: Int) -> Int? {
         source.firstRange(of: needle, in: start..<end)?.lowerBound
     }
 
-    /// A start tag at `s`: its lower-cased name, attributes (value ranges without quotes) and end.
-    private func startTag(at s: Int) -> (name: String, attributes: [(name: String, value: Range<Int>)], end: Int)? {
-        var index = s + 1
-        func isNameEnd(_ byte: UInt8) -> Bool { isBlank(byte) || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "/") || byte == UInt8(ascii: "=") }
-        func scanName() -> String {
-            let start = index
-            while index < end, !isNameEnd(source[index]) { index += 1 }
-            if index == start, index < end { index += 1 }  // a stray `=`: always move on
-            return String(decoding: source[start..<index], as: UTF8.self).lowercased()
-        }
-        guard index < end, isLetter(source[index]) else { return nil }
-        let name = scanName()
-        var attributes: [(name: String, value: Range<Int>)] = []
-        while index < end {
-            while index < end, isBlank(source[index]) || source[index] == UInt8(ascii: "/") { index += 1 }
-            guard index < end else { break }
-            if source[index] == UInt8(ascii: ">") { return (name, attributes, index + 1) }
-            let attribute = scanName()
-            while index < end, isBlank(source[index]) { index += 1 }
-            guard index < end, source[index] == UInt8(ascii: "=") else {
-                attributes.append((attribute, index..<index))
-                continue
-            }
-            index += 1
-            while index < end, isBlank(source[index]) { index += 1 }
-            guard index < end else { break }
-            let quote = source[index]
-            if quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'") {
-                // An unclosed quote: the tag ends at the next `>`, as the parser recovers.
-                guard let close = find([quote], from: index + 1) else {
-                    return (name, attributes, find([UInt8(ascii: ">")], from: index).map { $0 + 1 } ?? end)
-                }
-                attributes.append((attribute, (index + 1)..<close))
-                index = close + 1
-            } else {
-                let start = index
-                while index < end, !isBlank(source[index]), source[index] != UInt8(ascii: ">") { index += 1 }
-                attributes.append((attribute, start..<index))
-            }
-        }
-        return (name, attributes, end)
+    /// The start tags the parser drops once their element exists (a repeated `<body>`).
+    private static let mergedElements: Set<String> = ["html", "head", "body"]
+    /// Which of those the walk has reached.
+    var reached: Set<String> = []
+
+    /// The next start tag after the cursor when only blanks and other markup come
+    /// before it, and the gap it was looked for in. Elements without a tag of their
+    /// own (an implied `<p>`) all find this one: kept while the cursor stays in the
+    /// gap, so they do not scan it again.
+    var upcoming: (gap: ClosedRange<Int>, tag: HTMLStartTag?)? = nil
+
+    /// An element's own start tag is the next one in the source; taken (moving the
+    /// cursor past it) only when its name is the element's. An implied element has
+    /// none; text before the tag means the tag belongs to a later element.
+    private mutating func ownStartTag(_ name: String) -> HTMLStartTag? {
+        if upcoming.map({ !$0.gap.contains(cursor) }) ?? true { upcoming = nextStartTag() }
+        let tag = upcoming?.tag?.name == name ? upcoming?.tag : nil
+        if let tag { cursor = tag.end }
+        if Self.mergedElements.contains(name), reached.insert(name).inserted { upcoming = nil }
+        return tag
     }
 
-    /// The next start tag named `name` from the cursor, skipping other markup and text.
-    private func findStartTag(_ name: String) -> (attributes: [(name: String, value: Range<Int>)], end: Int)? {
+    private func nextStartTag() -> (gap: ClosedRange<Int>, tag: HTMLStartTag?) {
         var index = cursor
         while index < end {
-            guard source[index] == UInt8(ascii: "<") else {
+            if isBlank(source[index]) {
                 index += 1
-                continue
-            }
-            if index + 1 < end, isLetter(source[index + 1]), let tag = startTag(at: index) {
-                if tag.name == name { return (tag.attributes, tag.end) }
+            } else if source[index] == UInt8(ascii: "<"), index + 1 < end, isLetter(source[index + 1]),
+                      let tag = HTMLStartTag.parse(source, at: index, limit: end) {
+                guard Self.mergedElements.contains(tag.name), reached.contains(tag.name) || reached.contains("body") else {
+                    return (cursor...index, tag)
+                }
                 index = tag.end
+            } else if source[index] == UInt8(ascii: "<"), let markupEnd = markupEnd(at: index) {
+                index = markupEnd
             } else {
-                index = markupEnd(at: index) ?? index + 1
+                break  // text
             }
         }
-        return nil
+        return (cursor...index, nil)
     }
 }
