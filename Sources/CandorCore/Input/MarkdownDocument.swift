@@ -164,36 +164,30 @@ enum MarkdownDocument {
         /// Inline HTML: `<a href>` opens a link, `</a>` closes it, `<br>` breaks
         /// the line; comments and other tags are not prose.
         struct OpenAnchor {
-            let href: String
+            /// The href as written, and decoded.
+            let value: Range<Int>
+            let href: [UInt8]
             let rel: Set<String>
             let textStart: Int
-            let tag: Range<Int>
         }
 
         mutating func addInlineHTML(_ literal: [UInt8], openAnchors: inout [OpenAnchor]) {
-            guard let (start, end) = document.bytes.firstRange(of: literal, in: cursor..<limit).map({ ($0.lowerBound, $0.upperBound) }) else { return }
-            cursor = end
-            let tag = InlineTag(literal)
-            switch tag?.name {
-            case "a" where tag?.closing == false:
-                if let href = tag?.attributes["href"] {
-                    let rel = Set((tag?.attributes["rel"] ?? "").lowercased().split(whereSeparator: \.isWhitespace).map(String.init))
-                    openAnchors.append(OpenAnchor(href: href, rel: rel, textStart: extractor.bytes.count, tag: start..<end))
-                }
-            case "a":
-                guard let open = openAnchors.popLast() else { return }
+            guard let found = document.bytes.firstRange(of: literal, in: cursor..<limit) else { return }
+            cursor = found.upperBound
+            let source = document.bytes
+            if let tag = HTMLStartTag.parse(source, at: found.lowerBound, limit: found.upperBound) {
+                if tag.name == "br" { extractor.breakLine(at: found.lowerBound) }
+                guard tag.name == "a", let value = tag.value("href") else { return }
+                openAnchors.append(OpenAnchor(value: value, href: CharacterReference.decoded(source, in: value, rules: .html),
+                                              rel: tag.relTokens(in: source), textStart: extractor.bytes.count))
+            } else if literal.starts(with: Array("</a".utf8)), literal.count == 4 || HTMLStartTag.isBlank(literal[3]) || literal[3] == UInt8(ascii: ">"),
+                      let open = openAnchors.popLast() {
                 let textSpan = open.textStart..<extractor.bytes.count
-                extractor.separate(at: start)
+                extractor.separate(at: found.lowerBound)
                 let urlStart = extractor.bytes.count
-                if extractor.copyAligned(open.href.utf8, from: open.tag.lowerBound, limit: open.tag.upperBound) == nil {
-                    extractor.append(open.href, for: open.tag)
-                }
-                addLink(url: open.href, textSpan: textSpan, urlSpan: urlStart..<extractor.bytes.count, rel: open.rel)
-                extractor.separate(at: end)
-            case "br":
-                extractor.breakLine(at: start)
-            default:
-                break
+                if open.href.elementsEqual(source[open.value]) { extractor.copy(open.value) } else { extractor.append(open.href, for: open.value) }
+                addLink(url: String(decoding: open.href, as: UTF8.self), textSpan: textSpan, urlSpan: urlStart..<extractor.bytes.count, rel: open.rel)
+                extractor.separate(at: found.upperBound)
             }
         }
 
@@ -243,43 +237,3 @@ enum MarkdownDocument {
         }
     }
 }
-
-/// An HTML tag written inline in Markdown: its name and attributes.
-struct InlineTag {
-    let name: String
-    let closing: Bool
-    let attributes: [String: String]
-
-    init?(_ bytes: [UInt8]) {
-        let text = String(decoding: bytes, as: UTF8.self)
-        guard text.hasPrefix("<"), !text.hasPrefix("<!"), !text.hasPrefix("<?") else { return nil }
-        var rest = Substring(text.dropFirst())
-        closing = rest.hasPrefix("/")
-        if closing { rest = rest.dropFirst() }
-        let name = rest.prefix { $0.isLetter || $0.isNumber }
-        guard !name.isEmpty else { return nil }
-        self.name = name.lowercased()
-        rest = rest.dropFirst(name.count)
-        var attributes: [String: String] = [:]
-        while true {
-            rest = rest.drop { $0.isWhitespace || $0 == "/" }
-            let key = rest.prefix { !$0.isWhitespace && $0 != "=" && $0 != ">" && $0 != "/" }
-            guard !key.isEmpty else { break }
-            rest = rest.dropFirst(key.count).drop(while: \.isWhitespace)
-            var value = ""
-            if rest.first == "=" {
-                rest = rest.dropFirst().drop(while: \.isWhitespace)
-                if let quote = rest.first, quote == "\"" || quote == "'" {
-                    value = String(rest.dropFirst().prefix { $0 != quote })
-                    rest = rest.dropFirst(value.count + 2)
-                } else {
-                    value = String(rest.prefix { !$0.isWhitespace && $0 != ">" })
-                    rest = rest.dropFirst(value.count)
-                }
-            }
-            attributes[key.lowercased()] = NormalizedURL.decodeEntities(value)
-        }
-        self.attributes = attributes
-    }
-}
-

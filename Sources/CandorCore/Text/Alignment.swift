@@ -97,21 +97,16 @@ extension TextExtractor {
         return (pieces, j)
     }
 
-    /// `&name;`, `&#123;` or `&#x1F;` at `index`: its length, and its UTF-8 when
-    /// numeric (CommonMark reads 0, surrogates and values past U+10FFFF as U+FFFD).
+    /// A character reference at `index` as CommonMark reads it: its length, and
+    /// its UTF-8. A name missing from libxml2's HTML 4 table may still be one of
+    /// HTML5's that cmark knows: it then stands for whatever the literal holds.
     private static func characterReference(in source: [UInt8], at index: Int, limit: Int) -> (length: Int, value: [UInt8]?)? {
-        var end = index + 1
-        while end < min(limit, index + 40), source[end] != UInt8(ascii: ";") {
-            let byte = source[end]
-            guard (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) || byte == UInt8(ascii: "#") else { return nil }
-            end += 1
+        if let decoded = CharacterReference.decode(source, at: index, limit: limit, rules: .commonMark) {
+            return (decoded.end - index, decoded.value)
         }
-        guard end < limit, source[end] == UInt8(ascii: ";"), end > index + 1 else { return nil }
-        let body = String(decoding: source[(index + 1)..<end], as: UTF8.self)
-        guard body.hasPrefix("#") else { return (end + 1 - index, nil) }
-        let digits = body.dropFirst()
-        let number = digits.first.map { $0 == "x" || $0 == "X" } == true ? UInt32(digits.dropFirst(), radix: 16) : UInt32(digits)
-        let scalar = number.flatMap { $0 == 0 ? nil : Unicode.Scalar($0) } ?? "\u{FFFD}"
-        return (end + 1 - index, Array(String(Character(scalar)).utf8))
+        var end = index + 1
+        while end < min(limit, index + 34), HTMLStartTag.isLetter(source[end]) || (0x30...0x39).contains(source[end]) { end += 1 }
+        guard end < limit, end > index + 1, HTMLStartTag.isLetter(source[index + 1]), source[end] == UInt8(ascii: ";") else { return nil }
+        return (end + 1 - index, nil)
     }
 }
