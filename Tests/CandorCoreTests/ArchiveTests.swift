@@ -266,7 +266,7 @@ func auditShipped(_ post: Post, jurisdictions: [String] = ["us"]) -> PostReport 
         try Data(bytes).write(to: url)
         let (posts, problems) = readPosts(url.path, format: .instagram)
         #expect(posts.map(postText) == ["Bad \u{FFFD}\u{FFFD} bytes", "Fine"])
-        #expect(problems.map(\.message) == ["invalid UTF-8 at byte 68 of this record, replaced with U+FFFD"])
+        #expect(problems.map(\.message) == ["invalid UTF-8 at byte 68 of this post, replaced with U+FFFD"])
     }
 
     @Test func theWrongFormatFindsNoPosts() {

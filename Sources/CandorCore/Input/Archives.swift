@@ -119,9 +119,9 @@ extension PostReader {
                 problem(tooLarge(line: element.line))
                 return true
             }
-            let bytes = TextDecoding.repairingUTF8(element.bytes, report: report)
+            let bytes = element.bytes
             if kind == .records {
-                switch BatchRecord.parseJSON(bytes, fields: options.fields) {
+                switch BatchRecord.parseJSON(bytes, fields: options.fields, warn: report) {
                 case let .success(record):
                     posts += 1
                     post(record.post(path: source.path, record: element.line))
@@ -130,7 +130,7 @@ extension PostReader {
                 return true
             }
             let object: [String: Any]
-            switch BatchRecord.jsonObject(bytes, noun: "post") {
+            switch BatchRecord.jsonObject(bytes, noun: "post", warn: report) {
             case let .success(parsed): object = parsed
             case let .failure(failure):
                 report(failure.message)

@@ -111,12 +111,19 @@ struct BatchRecord {
         let message: String
     }
 
-    /// One JSON object (a JSONL line, an element of an export), or why it is not one.
-    static func jsonObject(_ bytes: [UInt8], noun: String) -> Result<[String: Any], JSONFailure> {
+    /// One JSON object (a JSONL line, an element of an export), or why it is not
+    /// one. JSON must be UTF-8: a record the parser refuses for invalid bytes is
+    /// repaired (each replaced by U+FFFD, with a warning through `warn`) rather
+    /// than lost. Valid records, nearly all of them, are never scanned for it.
+    static func jsonObject(_ bytes: [UInt8], noun: String, warn: (String) -> Void) -> Result<[String: Any], JSONFailure> {
         let value: Any
         do {
             value = try JSONSerialization.jsonObject(with: Data(bytes), options: .fragmentsAllowed)
         } catch {
+            if let invalid = TextDecoding.utf8Check(bytes[...]).firstInvalid {
+                warn("invalid UTF-8 at byte \(invalid + 1) of this \(noun), replaced with U+FFFD")
+                return jsonObject(TextDecoding.replacingInvalidUTF8(bytes), noun: noun, warn: { _ in })
+            }
             let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey].map { String(describing: $0) } ?? "invalid JSON"
             return .failure(JSONFailure(message: "malformed JSON \(noun), skipped (\(detail))"))
         }
@@ -125,9 +132,9 @@ struct BatchRecord {
     }
 
     /// A JSONL line.
-    static func parseJSON(_ line: [UInt8], fields: FieldMapping) -> Parsed {
+    static func parseJSON(_ line: [UInt8], fields: FieldMapping, warn: (String) -> Void) -> Parsed {
         let object: [String: Any]
-        switch jsonObject(line, noun: "record") {
+        switch jsonObject(line, noun: "record", warn: warn) {
         case let .success(parsed): object = parsed
         case let .failure(failure): return .failure(failure.message)
         }

@@ -173,10 +173,8 @@ public struct PostReader {
                     return
                 }
                 guard bytes.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { return }
-                let line = TextDecoding.repairingUTF8(number == 1 ? Array(TextDecoding.droppingBOM(bytes)) : bytes) {
-                    problem(InputProblem(path: source.path, line: number, message: $0))
-                }
-                switch BatchRecord.parseJSON(line, fields: options.fields) {
+                let line = number == 1 ? Array(TextDecoding.droppingBOM(bytes)) : bytes
+                switch BatchRecord.parseJSON(line, fields: options.fields, warn: { problem(InputProblem(path: source.path, line: number, message: $0)) }) {
                 case let .success(record): post(record.post(path: source.path, record: number))
                 case let .failure(message): problem(InputProblem(path: source.path, line: number, message: message))
                 }
@@ -341,14 +339,6 @@ enum TextDecoding {
             if firstInvalid != nil, hasMultibyte { break }
         }
         return (firstInvalid, hasMultibyte)
-    }
-
-    /// JSON must be UTF-8: a record with invalid bytes is repaired (each one
-    /// replaced by U+FFFD, with a warning through `report`) rather than lost.
-    static func repairingUTF8(_ bytes: [UInt8], report: (String) -> Void) -> [UInt8] {
-        guard let invalid = utf8Check(bytes[...]).firstInvalid else { return bytes }
-        report("invalid UTF-8 at byte \(invalid + 1) of this record, replaced with U+FFFD")
-        return replacingInvalidUTF8(bytes)
     }
 
     /// The bytes with every byte that is not part of valid UTF-8 replaced by U+FFFD.
