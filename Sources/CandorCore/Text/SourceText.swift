@@ -190,8 +190,6 @@ public struct TextExtractor {
         append([0x20], for: offset..<offset)
     }
 
-    public var isEmpty: Bool { bytes.isEmpty }
-
     /// Removes a space `separate` just added when `next` makes it wrong.
     private mutating func dropSeparator(before next: UInt8) {
         guard bytes.last == 0x20, let last = runs.last, !last.verbatim, last.documentLength == 0, last.start == bytes.count - 1,
