@@ -118,7 +118,7 @@ struct CLI {
         let disclosure = try #require(posts.flatMap { ($0["disclosures"] as? [[String: Any]]) ?? [] }.first)
         #expect(Set(disclosure.keys) == ["ruleId", "text", "language", "covers", "line", "column", "byteOffset", "length", "accepted", "acceptedBy", "placement"])
         let finding = try #require(posts.flatMap { ($0["findings"] as? [[String: Any]]) ?? [] }.first)
-        #expect(Set(finding.keys) == ["ruleId", "category", "kind", "severity", "message", "line", "column", "byteOffset", "length", "jurisdiction", "suggestion", "help"])
+        #expect(Set(finding.keys) == ["ruleId", "category", "kind", "severity", "message", "evidence", "line", "column", "byteOffset", "length", "jurisdiction", "suggestion", "help"])
         let summary = try #require(document["summary"] as? [String: Any])
         #expect(summary["posts"] as? Int == 7)
     }

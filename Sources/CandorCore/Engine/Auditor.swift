@@ -179,7 +179,7 @@ public struct Auditor: Sendable {
                 }
                 let position = span(location)
                 findings.append(Finding(ruleId: ruleID, category: category, kind: kind, severity: severity, message: message,
-                                        line: position.line, column: position.column, byteOffset: position.byteOffset,
+                                        evidence: text.string(location), line: position.line, column: position.column, byteOffset: position.byteOffset,
                                         length: position.length, jurisdiction: policy.id,
                                         suggestion: policy.suggestion(for: category), help: policy.reference))
             }
@@ -197,7 +197,7 @@ public struct Auditor: Sendable {
             let position = span(hit.span)
             findings.append(Finding(ruleId: "html.link-rel", category: .affiliate, kind: .unmarkedLink, severity: .note,
                                     message: "Affiliate link “\(quote(text.string(hit.span)))” has no rel=\"sponsored\" (or nofollow), so search engines are not told it is paid",
-                                    line: position.line, column: position.column, byteOffset: position.byteOffset, length: position.length,
+                                    evidence: text.string(hit.span), line: position.line, column: position.column, byteOffset: position.byteOffset, length: position.length,
                                     jurisdiction: nil, suggestion: "rel=\"sponsored\"",
                                     help: "https://developers.google.com/search/docs/crawling-indexing/qualify-outbound-links"))
         }

@@ -80,6 +80,8 @@ public struct Finding: Sendable {
     public var kind: FindingKind
     public var severity: Severity
     public var message: String
+    /// The text at the finding's place: the label, or the evidence when nothing discloses it.
+    public var evidence: String
     public var line: Int
     public var column: Int
     public var byteOffset: Int

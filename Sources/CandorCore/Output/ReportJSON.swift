@@ -63,6 +63,7 @@ enum ReportJSON {
                     out.field("kind", finding.kind.rawValue)
                     out.field("severity", finding.severity.rawValue)
                     out.field("message", finding.message)
+                    out.field("evidence", finding.evidence)
                     out.field("line", finding.line)
                     out.field("column", finding.column)
                     out.field("byteOffset", finding.byteOffset)
