@@ -1,3 +1,5 @@
+import Foundation
+
 /// Exit codes shared by every command.
 public enum ExitCode {
     /// Nothing at or above the failure threshold.
@@ -18,6 +20,10 @@ public struct AuditRequest: Sendable {
     public var color = false
     public var failOn: Severity = .error
     public var workers: Int
+    /// Add missing disclosures to single-post files: print the diff, or write it.
+    public var fix: FixMode?
+
+    public enum FixMode: Sendable { case diff, write }
 
     public init(paths: [String], workers: Int = 1) {
         self.paths = paths
@@ -41,7 +47,14 @@ public func runAudit(_ request: AuditRequest, rules: RuleSet,
     let (sources, problems) = InputDiscovery.sources(for: request.paths, format: request.inputFormat)
     problems.forEach(problem)
     var unknownMarkets: [String: Int] = [:]
-    let runner = AuditRunner(auditor: Auditor(rules: rules), options: request.options, workers: request.workers) { report, post in
+    let auditor = Auditor(rules: rules)
+    let fixer = request.fix.map { _ in Fixer(auditor: auditor, options: request.options) }
+    let runner = AuditRunner(auditor: auditor, options: request.options, workers: request.workers) { report, post in
+        if let fixer, let mode = request.fix, post.record == nil,
+           fix(post, report, fixer: fixer, mode: mode, format: request.inputFormat, summary: &summary, reporter: reporter,
+               stdout: stdout, stderr: stderr) {
+            return
+        }
         summary.add(report)
         if request.options.jurisdictions.isEmpty, let market = report.market, rules.jurisdiction(market.lowercased()) == nil {
             unknownMarkets[market, default: 0] += 1
@@ -61,4 +74,55 @@ public func runAudit(_ request: AuditRequest, rules: RuleSet,
 
     if fatalInput || summary.ruleDiagnostics > 0 || (summary.posts == 0 && summary.inputProblems > 0) { return ExitCode.failure }
     return summary.count(atLeast: request.failOn) > 0 ? ExitCode.findings : ExitCode.clean
+}
+
+/// Applies `--fix` to one post read from a file or stdin; false when the post
+/// is not one Candor can fix (a batch record, HTML, a file not in UTF-8), so it
+/// is reported as usual.
+private func fix(_ post: Post, _ report: PostReport, fixer: Fixer, mode: AuditRequest.FixMode, format: InputFormat,
+                 summary: inout AuditSummary, reporter: Reporter, stdout: (String) -> Void, stderr: (String) -> Void) -> Bool {
+    let source = InputSource(path: post.path, format: post.path == "-" && format == .auto ? .text : format)
+    let layout: Fixer.Layout
+    switch source.formatByExtension {
+    case .text: layout = .caption
+    case .markdown: layout = .markdown
+    default: return false
+    }
+    let original = post.text.document.bytes
+    let check = TextDecoding.utf8Check(original[...])
+    guard check.firstInvalid == nil else {
+        stderr("candor: \(post.path): warning: not valid UTF-8, so not fixed; add the disclosure by hand\n")
+        return false
+    }
+    guard let fix = fixer.fix(post, report: report, original: original, layout: layout) else {
+        summary.add(report)
+        if mode == .write, post.path == "-" { stdout(String(decoding: original, as: UTF8.self)) }
+        return true
+    }
+    let added = fix.added.map { "“\($0)”" }.joined(separator: " and ")
+    let open = fix.report.findings.filter(Fixer.needsDisclosure)
+    if !open.isEmpty {
+        stderr("candor: \(post.path): warning: adding \(added) leaves \(open.count) finding\(open.count == 1 ? "" : "s") open; fix \(open.count == 1 ? "it" : "them") by hand\n")
+    }
+    switch mode {
+    case .diff:
+        summary.add(report)
+        stdout(UnifiedDiff.insertion(path: post.path, original: original, fixed: fix.fixed, at: fix.insertedAt, count: fix.insertedLines))
+    case .write:
+        summary.add(fix.report)
+        if post.path == "-" {
+            stdout(String(decoding: fix.fixed, as: UTF8.self))
+        } else {
+            do {
+                try Data(fix.fixed).write(to: URL(fileURLWithPath: post.path))
+                stderr("candor: \(post.path): added \(added)\n")
+                // What the fix could not mend (a search-engine note, say) is still reported.
+                reporter.report(fix.report, text: SourceText(fix.fixed))
+            } catch {
+                stderr("candor: \(post.path): error: cannot write the fix (\(error.localizedDescription))\n")
+                summary.inputProblems += 1
+            }
+        }
+    }
+    return true
 }

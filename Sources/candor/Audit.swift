@@ -52,6 +52,12 @@ struct Audit: ParsableCommand {
     @Option(help: ArgumentHelp("A YAML file of declared partnerships: posts mentioning a partner carry its relationship (repeatable).", valueName: "file"))
     var partners: [String] = []
 
+    @Flag(help: "Add the missing disclosures to .txt and .md posts (and stdin): print them as a unified diff.")
+    var fix = false
+
+    @Flag(help: "With --fix, write the fixed files (stdin: print the fixed post) instead of the diff.")
+    var write = false
+
     @OptionGroup var rules: RuleOptions
 
     func run() throws {
@@ -66,6 +72,9 @@ struct Audit: ParsableCommand {
         let inputs = paths.isEmpty ? (isatty(STDIN_FILENO) != 0 ? ["."] : ["-"]) : paths
         var request = AuditRequest(paths: inputs, workers: jobs)
         request.inputFormat = inputFormat
+        if write, !fix { throw ValidationError("--write needs --fix") }
+        if fix, format != .text { throw ValidationError("--fix prints a diff or writes files; it cannot be combined with --format \(format.rawValue)") }
+        request.fix = fix ? (write ? .write : .diff) : nil
         guard (1...(1 << 20)).contains(maxPostSize) else { throw ValidationError("--max-post-size must be between 1 and 1048576 (MiB)") }
         request.read.maxPostBytes = maxPostSize << 20
         for field in fields {

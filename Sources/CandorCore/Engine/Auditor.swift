@@ -139,7 +139,8 @@ public struct Auditor: Sendable {
                 // Judge every label that covers this category, then keep the best outcome.
                 var outcomes: [(kind: FindingKind?, hit: Int, reason: String)] = []
                 for (index, hit) in labelHits.enumerated() where hit.rule.covers.contains(category) {
-                    let near = evidenceLines.contains { $0 == labelLines[index] || $0 == labelLines[index] + 1 }
+                    // A relationship only the input declares has no evidence for a label to sit beside.
+                    let near = evidenceLines.isEmpty || evidenceLines.contains { $0 == labelLines[index] || $0 == labelLines[index] + 1 }
                     let (kind, reason) = judge(hit.rule, for: category, under: policy, placement: placements[index],
                                                nearEvidence: near, postLanguage: language, platform: platform)
                     outcomes.append((kind, index, reason))
@@ -181,7 +182,7 @@ public struct Auditor: Sendable {
                 findings.append(Finding(ruleId: ruleID, category: category, kind: kind, severity: severity, message: message,
                                         evidence: text.string(location), line: position.line, column: position.column, byteOffset: position.byteOffset,
                                         length: position.length, jurisdiction: policy.id,
-                                        suggestion: policy.suggestion(for: category), help: policy.reference))
+                                        suggestion: suggestion(policy, category, language: language), help: policy.reference))
             }
             relationships.append(Relationship(
                 category: category, declared: declared,
@@ -305,6 +306,16 @@ public struct Auditor: Sendable {
         }
         let matching = automatic(for: audience)
         return matching.isEmpty ? automatic(for: options.fallbackLanguage) : matching
+    }
+
+    /// The disclosure to suggest. A jurisdiction that takes labels in the
+    /// audience's language (the EU baseline) suggests what that language's home
+    /// jurisdiction does.
+    private func suggestion(_ policy: JurisdictionPolicy, _ category: Category, language: String?) -> String {
+        guard policy.language == JurisdictionPolicy.audienceLanguage,
+              let home = rules.jurisdictions.values.filter({ $0.automatic && $0.language == (language ?? "en") }).min(by: { $0.id < $1.id })
+        else { return policy.suggestion(for: category) }
+        return home.suggestion(for: category)
     }
 
     private func languageName(_ id: String) -> String { rules.language(id)?.name ?? id }

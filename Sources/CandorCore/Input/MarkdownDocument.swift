@@ -24,6 +24,31 @@ enum MarkdownDocument {
                     author: frontMatter?.author)
     }
 
+    /// Where each top-level block (paragraph, heading, list, quote…) of the body
+    /// starts, as offsets into `document`'s own document: the places where a new
+    /// paragraph can go without breaking front matter, a list or a table.
+    static func topLevelBlockStarts(_ document: SourceText) -> [Int] {
+        let start = FrontMatter.read(document)?.end ?? 0
+        let body = document.bytes[start...]
+        guard !body.isEmpty, let parser = cmark_parser_new(CMARK_OPT_DEFAULT) else { return [] }
+        defer { cmark_parser_free(parser) }
+        for syntax in extensions { cmark_parser_attach_syntax_extension(parser, syntax) }
+        body.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { cmark_parser_feed(parser, $0, buffer.count) }
+        }
+        guard let root = cmark_parser_finish(parser) else { return [] }
+        defer { cmark_node_free(root) }
+        let lineOffset = document.lineIndex(of: start)
+        var starts: [Int] = []
+        var node = cmark_node_first_child(root)
+        while let block = node {
+            let line = Int(cmark_node_get_start_line(block))
+            if line > 0, let offset = document.lineStart(lineOffset + line - 1) { starts.append(document.span(of: offset..<offset).byteOffset) }
+            node = cmark_node_next(block)
+        }
+        return starts
+    }
+
     /// Registered once; cmark's extension objects are never mutated after that.
     nonisolated(unsafe) private static let extensions: [OpaquePointer] = {
         cmark_gfm_core_extensions_ensure_registered()
