@@ -29,7 +29,7 @@ public struct AuditRequest: Sendable {
 /// engine, writes reports in input order and returns the exit code.
 public func runAudit(_ request: AuditRequest, rules: RuleSet,
                      stdout: @escaping (String) -> Void, stderr: @escaping (String) -> Void) -> Int32 {
-    let reporter = makeReporter(request.format, color: request.color, write: stdout)
+    let reporter = makeReporter(request.format, color: request.color, rules: rules, write: stdout)
     var summary = AuditSummary()
     var fatalInput = false
     func problem(_ problem: InputProblem) {
