@@ -18,6 +18,8 @@ public struct AuditRequest: Sendable {
     public var color = false
     public var failOn: Severity = .error
     public var workers: Int
+    /// Files never audited: the report being written (`--output`) inside an audited folder.
+    public var excludedPaths: [String] = []
 
     public init(paths: [String], workers: Int = 1) {
         self.paths = paths
@@ -38,7 +40,9 @@ public func runAudit(_ request: AuditRequest, rules: RuleSet,
         stderr("candor: \(problem)\n")
     }
 
-    let (sources, problems) = InputDiscovery.sources(for: request.paths, format: request.inputFormat)
+    let excluded = Set(request.excludedPaths.map { ReportPath.absolute($0) })
+    var (sources, problems) = InputDiscovery.sources(for: request.paths, format: request.inputFormat)
+    if !excluded.isEmpty { sources.removeAll { $0.path != "-" && excluded.contains(ReportPath.absolute($0.path)) } }
     problems.forEach(problem)
     var unknownMarkets: [String: Int] = [:]
     let runner = AuditRunner(auditor: Auditor(rules: rules), options: request.options, workers: request.workers) { report, post in

@@ -84,6 +84,7 @@ struct Audit: ParsableCommand {
                 throw ValidationError("--output: cannot write '\(output)'")
             }
             write = { file.write(Data($0.utf8)) }
+            request.excludedPaths = [output]
         }
         let code = runAudit(request, rules: ruleSet, stdout: write, stderr: writeErr)
         if code != 0 { throw ExitCode(code) }

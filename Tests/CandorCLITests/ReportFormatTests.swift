@@ -235,6 +235,15 @@ private func findings(_ arguments: [String]) throws -> [[String: Any]] {
         #expect(try Data(contentsOf: file) == Data(plain.stdout.utf8))
     }
 
+    @Test func theReportIsNotAuditedWhenItIsInsideTheAuditedFolder() throws {
+        let post = try CLI.temporaryFile("post.txt", Data("Grab it https://amzn.to/3xKq9Lm".utf8))
+        let report = post.deletingLastPathComponent().appendingPathComponent("findings.csv")
+        try Data("id,text\r\n1,Grab it https://amzn.to/3xKq9Lm\r\n".utf8).write(to: report)  // an earlier run's leftovers
+        let result = try CLI.run(["audit", "--format", "csv", "--jurisdiction", "us", "--output", report.path, post.deletingLastPathComponent().path])
+        #expect(result.stderr == "candor: audited 1 post: 1 error, 0 warnings, 0 notes in 1 post\n")
+        #expect(try String(decoding: Data(contentsOf: report), as: UTF8.self).split(separator: "\r\n").count == 2)
+    }
+
     @Test func anUnwritableFileIsAUsageError() throws {
         let result = try CLI.run(["audit", "--output", "/nonexistent/folder/report.sarif", "Samples/en/amazon-finds.txt"])
         #expect(result.code == 2)
