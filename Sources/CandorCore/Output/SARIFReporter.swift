@@ -199,11 +199,15 @@ extension SARIFReporter {
         let placement = "at the start of the post (in a long-form post, before the first affiliate link), in the audience's language"
         var list: [Descriptor] = []
         for signal in rules.signals {
+            // Wording in one language concerns the regulators of that language's audiences.
+            let concerned = rules.signalLanguage[signal.id].map { language in
+                regulators.filter { $0.language == language || $0.language == JurisdictionPolicy.audienceLanguage }
+            } ?? regulators
             list.append(Descriptor(
                 id: signal.id, short: signal.message,
                 full: "\(signal.message): evidence of \(article(signal.category.phrase)) \(signal.category.phrase). Reported as undisclosed under each jurisdiction whose accepted labels the post lacks.",
                 advice: "Disclose the \(signal.category.phrase) with a label the jurisdiction accepts, \(placement).",
-                guidance: guidance(regulators), source: signal.reference, level: signal.severity,
+                guidance: guidance(concerned.isEmpty ? regulators : concerned), source: signal.reference, level: signal.severity,
                 tags: ["signal", signal.category.rawValue]))
         }
         for label in rules.disclosures {
