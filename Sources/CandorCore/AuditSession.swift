@@ -22,6 +22,8 @@ public struct AuditRequest: Sendable {
     public var workers: Int
     /// Add missing disclosures to single-post files: print the diff, or write it.
     public var fix: FixMode?
+    /// Files never audited: the report being written (`--output`) inside an audited folder.
+    public var excludedPaths: [String] = []
 
     public enum FixMode: Sendable { case diff, write }
 
@@ -35,7 +37,7 @@ public struct AuditRequest: Sendable {
 /// engine, writes reports in input order and returns the exit code.
 public func runAudit(_ request: AuditRequest, rules: RuleSet,
                      stdout: @escaping (String) -> Void, stderr: @escaping (String) -> Void) -> Int32 {
-    let reporter = makeReporter(request.format, color: request.color, write: stdout)
+    let reporter = makeReporter(request.format, color: request.color, rules: rules, write: stdout)
     var summary = AuditSummary()
     var fatalInput = false
     func problem(_ problem: InputProblem) {
@@ -44,7 +46,9 @@ public func runAudit(_ request: AuditRequest, rules: RuleSet,
         stderr("candor: \(problem)\n")
     }
 
-    let (sources, problems) = InputDiscovery.sources(for: request.paths, format: request.inputFormat)
+    let excluded = Set(request.excludedPaths.map { ReportPath.absolute($0) })
+    var (sources, problems) = InputDiscovery.sources(for: request.paths, format: request.inputFormat)
+    if !excluded.isEmpty { sources.removeAll { $0.path != "-" && excluded.contains(ReportPath.absolute($0.path)) } }
     problems.forEach(problem)
     var unknownMarkets: [String: Int] = [:]
     let auditor = Auditor(rules: rules)

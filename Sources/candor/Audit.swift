@@ -22,8 +22,11 @@ struct Audit: ParsableCommand {
     @Argument(help: ArgumentHelp("Files, directories or - for stdin (default: stdin when it is piped, else the current directory).", valueName: "path"))
     var paths: [String] = []
 
-    @Option(help: "Output format: text, json or jsonl.")
+    @Option(help: "Output format: text, json, jsonl, sarif, csv or github (Actions annotations).")
     var format: OutputFormat = .text
+
+    @Option(help: ArgumentHelp("Write the report to this file instead of stdout.", valueName: "file"))
+    var output: String?
 
     @Option(name: .customLong("jurisdiction"), help: ArgumentHelp("Judge every post under this jurisdiction (repeatable). Default: the post's market, else its language's jurisdictions.", valueName: "code"))
     var jurisdictions: [String] = []
@@ -84,7 +87,15 @@ struct Audit: ParsableCommand {
         request.format = format
         request.failOn = failOn
         request.color = useColor
-        let code = runAudit(request, rules: ruleSet, stdout: writeOut, stderr: writeErr)
+        var write: (String) -> Void = writeOut
+        if let output {
+            guard FileManager.default.createFile(atPath: output, contents: nil), let file = FileHandle(forWritingAtPath: output) else {
+                throw ValidationError("--output: cannot write '\(output)'")
+            }
+            write = { file.write(Data($0.utf8)) }
+            request.excludedPaths = [output]
+        }
+        let code = runAudit(request, rules: ruleSet, stdout: write, stderr: writeErr)
         if code != 0 { throw ExitCode(code) }
     }
 
@@ -94,7 +105,7 @@ struct Audit: ParsableCommand {
         case .never: return false
         case .auto:
             let noColor = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
-            return !noColor && format == .text && isatty(STDOUT_FILENO) != 0
+            return !noColor && format == .text && output == nil && isatty(STDOUT_FILENO) != 0
         }
     }
 }

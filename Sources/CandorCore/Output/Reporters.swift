@@ -44,6 +44,7 @@ public struct AuditSummary: Sendable {
 
 public enum OutputFormat: String, Sendable, CaseIterable {
     case text, json, jsonl
+    case sarif, csv, github
 }
 
 /// Turns reports into output. `write` receives report text for stdout.
@@ -52,11 +53,15 @@ public protocol Reporter: AnyObject {
     func finish(_ summary: AuditSummary)
 }
 
-public func makeReporter(_ format: OutputFormat, color: Bool, write: @escaping (String) -> Void) -> Reporter {
+/// `rules` lets SARIF describe every rule the run could report.
+public func makeReporter(_ format: OutputFormat, color: Bool, rules: RuleSet? = nil, write: @escaping (String) -> Void) -> Reporter {
     switch format {
     case .text: return TextReporter(color: color, write: write)
     case .json: return JSONDocumentReporter(write: write)
     case .jsonl: return JSONLinesReporter(write: write)
+    case .sarif: return SARIFReporter(rules: rules, write: write)
+    case .csv: return CSVReporter(write: write)
+    case .github: return GitHubReporter(write: write)
     }
 }
 
@@ -114,7 +119,7 @@ final class TextReporter: Reporter {
             output += paint("\(location(report, finding)):", "1") + " \(severity): \(finding.message) " + paint("[\(finding.ruleId)]", "2") + "\n"
             output += snippet(finding, text: text.document)
             let scope = finding.jurisdiction.map { " (\($0))" } ?? ""
-            output += "      = " + paint("fix", "1;32") + "\(scope): \(advice(finding, platform: report.platform))\n"
+            output += "      = " + paint("fix", "1;32") + "\(scope): \(Self.advice(finding, platform: report.platform))\n"
             output += "      = help: \(finding.help)\n"
         }
         if !output.isEmpty { write(output) }
@@ -128,7 +133,8 @@ final class TextReporter: Reporter {
         return "\(report.path):\(record)\(id) \(finding.line):\(finding.column)"
     }
 
-    private func advice(_ finding: Finding, platform: Platform) -> String {
+    /// The suggested fix in words; the other reporters say it the same way.
+    static func advice(_ finding: Finding, platform: Platform) -> String {
         let place = platform.isLongForm ? "the top of the post, before the first affiliate link" : "the start of the post"
         switch finding.kind {
         case .undisclosed: return "add “\(finding.suggestion)” at \(place)"
