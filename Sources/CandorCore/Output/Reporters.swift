@@ -44,6 +44,7 @@ public struct AuditSummary: Sendable {
 
 public enum OutputFormat: String, Sendable, CaseIterable {
     case text, json, jsonl
+    case html
 }
 
 /// Turns reports into output. `write` receives report text for stdout.
@@ -57,6 +58,7 @@ public func makeReporter(_ format: OutputFormat, color: Bool, write: @escaping (
     case .text: return TextReporter(color: color, write: write)
     case .json: return JSONDocumentReporter(write: write)
     case .jsonl: return JSONLinesReporter(write: write)
+    case .html: return HTMLReporter(write: write)
     }
 }
 
