@@ -99,13 +99,14 @@ final class HTMLReporter: Reporter {
 
     private func summarySection(_ summary: AuditSummary) -> String {
         let e = HTMLReporter.escape
+        func plural(_ count: Int, _ word: String) -> String { "\(count) \(word)\(count == 1 ? "" : "s")" }
         let findings = summary.errors + summary.warnings + summary.notes
         var html = "<section id=\"summary\" class=\"summary\" aria-label=\"Summary\">\n<h2>Summary</h2>\n"
-        html += "<p id=\"totals\" class=\"totals\"><strong>\(findings) finding\(findings == 1 ? "" : "s")</strong> "
-            + "(\(summary.errors) errors, \(summary.warnings) warnings, \(summary.notes) notes) in \(summary.postsWithFindings) of \(summary.posts) posts"
-        if summary.inputProblems > 0 { html += "; \(summary.inputProblems) input problems (see the audit's stderr)" }
+        html += "<p id=\"totals\" class=\"totals\"><strong>\(plural(findings, "finding"))</strong> "
+            + "(\(plural(summary.errors, "error")), \(plural(summary.warnings, "warning")), \(plural(summary.notes, "note"))) in \(summary.postsWithFindings) of \(plural(summary.posts, "post"))"
+        if summary.inputProblems > 0 { html += "; \(plural(summary.inputProblems, "input problem")) (see the audit's stderr)" }
         html += ".</p>\n"
-        html += "<p class=\"note\">Showing \(shown) post\(shown == 1 ? "" : "s") with findings or disclosure labels"
+        html += "<p class=\"note\">Showing \(plural(shown, "post")) with findings or disclosure labels"
         if notShown > 0 { html += "; <strong>\(notShown) more not shown</strong> (the report shows at most \(maxPosts); the totals count them all)" }
         html += ". Posts with neither are only counted.</p>\n<div class=\"charts\">\n"
         let kinds = FindingKind.allCases.map { ($0.rawValue, tally.byKind[$0.rawValue] ?? 0) }
@@ -193,7 +194,7 @@ final class HTMLReporter: Reporter {
             html += "<ul class=\"labels\">"
             for label in report.disclosures {
                 let verdict = label.accepted ? "accepted by " + label.acceptedBy.joined(separator: ", ") : "not accepted here"
-                html += "<li>label <mark class=\"lab\">\(e(label.text))</mark> <code>\(e(label.ruleId))</code> at \(label.span.line):\(label.span.column): \(e(verdict))</li>"
+                html += "<li>label <mark class=\"\(label.accepted ? "lab" : "lab bad")\">\(e(label.text))</mark> <code>\(e(label.ruleId))</code> at \(label.span.line):\(label.span.column): \(e(verdict))</li>"
             }
             html += "</ul>\n"
         }
@@ -304,7 +305,7 @@ final class HTMLReporter: Reporter {
     .chart figcaption{font-weight:600;margin-bottom:.3em}.chart text{font-size:12px;fill:#333}
     .bar{fill:#5b7aa6}.kind .bar,.bar-with-findings{fill:var(--error)}.bar-all-disclosed,.bar-disclosed{fill:#2e7d32}.bar-no-relationship{fill:#9e9e9e}
     .kind .bar-unmarked-link,.verdict .bar-unmarked-link{fill:var(--note)}.verdict .bar{fill:var(--error)}.verdict .bar-disclosed{fill:#2e7d32}
-    .filters{display:flex;flex-wrap:wrap;gap:.8em;align-items:center;background:#fff;border:1px solid var(--line);border-radius:6px;padding:.6em .8em;margin:1em 0}
+    .filters select{max-width:14em}.filters{display:flex;flex-wrap:wrap;gap:.8em;align-items:center;background:#fff;border:1px solid var(--line);border-radius:6px;padding:.6em .8em;margin:1em 0}
     .post{background:#fff;border:1px solid var(--line);border-radius:6px;padding:.2em 1em .8em;margin:.8em 0}
     .post h3{font-size:1em;font-family:ui-monospace,monospace;word-break:break-all}
     .meta{display:flex;flex-wrap:wrap;gap:.2em 1.2em;margin:0;color:#444}.meta dt{font-weight:600}.meta dd{margin:0 0 0 -.8em;word-break:break-all}
