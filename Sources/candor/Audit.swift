@@ -22,7 +22,7 @@ struct Audit: ParsableCommand {
     @Argument(help: ArgumentHelp("Files, directories or - for stdin (default: stdin when it is piped, else the current directory).", valueName: "path"))
     var paths: [String] = []
 
-    @Option(help: "Output format: text, json, jsonl, sarif, csv or github (Actions annotations).")
+    @Option(help: "Output format: text, json, jsonl, sarif, csv, html (a self-contained report) or github (Actions annotations).")
     var format: OutputFormat = .text
 
     @Option(help: ArgumentHelp("Write the report to this file instead of stdout.", valueName: "file"))

@@ -45,6 +45,7 @@ public struct AuditSummary: Sendable {
 public enum OutputFormat: String, Sendable, CaseIterable {
     case text, json, jsonl
     case sarif, csv, github
+    case html
 }
 
 /// Turns reports into output. `write` receives report text for stdout.
@@ -62,6 +63,7 @@ public func makeReporter(_ format: OutputFormat, color: Bool, rules: RuleSet? = 
     case .sarif: return SARIFReporter(rules: rules, write: write)
     case .csv: return CSVReporter(write: write)
     case .github: return GitHubReporter(write: write)
+    case .html: return HTMLReporter(write: write)
     }
 }
 
