@@ -18,6 +18,10 @@ public struct AuditRequest: Sendable {
     public var color = false
     public var failOn: Severity = .error
     public var workers: Int
+    /// Disabled rules, severity overrides, ignore file and baseline (`.candor.yml` and friends).
+    public var findings = FindingPolicy()
+    /// `include` / `exclude` for files found by walking folders.
+    public var walkFilter: PathFilter?
 
     public init(paths: [String], workers: Int = 1) {
         self.paths = paths
@@ -38,10 +42,12 @@ public func runAudit(_ request: AuditRequest, rules: RuleSet,
         stderr("candor: \(problem)\n")
     }
 
-    let (sources, problems) = InputDiscovery.sources(for: request.paths, format: request.inputFormat)
+    let (sources, problems) = InputDiscovery.sources(for: request.paths, format: request.inputFormat, filter: request.walkFilter)
     problems.forEach(problem)
     var unknownMarkets: [String: Int] = [:]
+    let filter = FindingFilter(request.findings, format: request.inputFormat, warn: stderr)
     let runner = AuditRunner(auditor: Auditor(rules: rules), options: request.options, workers: request.workers) { report, post in
+        let report = filter.apply(report, document: post.text.document, summary: &summary)
         summary.add(report)
         if request.options.jurisdictions.isEmpty, let market = report.market, rules.jurisdiction(market.lowercased()) == nil {
             unknownMarkets[market, default: 0] += 1
@@ -53,6 +59,7 @@ public func runAudit(_ request: AuditRequest, rules: RuleSet,
         PostReader(source: source, options: request.read).read(post: runner.add, problem: problem)
     }
     runner.flush()
+    filter.finish()
     reporter.finish(summary)
     for (market, count) in unknownMarkets.sorted(by: { $0.key < $1.key }) {
         stderr("candor: warning: no rules for market '\(market)' (\(count) post\(count == 1 ? "" : "s")); judged by their language instead\n")

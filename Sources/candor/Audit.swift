@@ -31,8 +31,8 @@ struct Audit: ParsableCommand {
     @Option(help: "The platform the posts are published on; sets the fold (instagram, tiktok, youtube, x, facebook, blog).")
     var platform: Platform?
 
-    @Option(name: .customLong("fail-on"), help: "Lowest severity that makes the exit code 1: error, warning or note.")
-    var failOn: Severity = .error
+    @Option(name: .customLong("fail-on"), help: "Lowest severity that makes the exit code 1: error, warning or note (default: error).")
+    var failOn: Severity?
 
     @Option(help: "Color: auto (a terminal, unless NO_COLOR is set), always or never.")
     var color: ColorMode = .auto
@@ -53,11 +53,25 @@ struct Audit: ParsableCommand {
     var partners: [String] = []
 
     @OptionGroup var rules: RuleOptions
+    @OptionGroup var config: ConfigOptions
 
     func run() throws {
-        let ruleSet = try rules.load(partners: partners)
+        let (request, ruleSet) = try prepare()
+        let code = runAudit(request, rules: ruleSet, stdout: writeOut, stderr: writeErr)
+        if code != 0 { throw ExitCode(code) }
+    }
+
+    /// The request and rules for this command line and its project's files
+    /// (options win over `.candor.yml`). `baseline: false` leaves `--baseline` unread.
+    func prepare(baseline: Bool = true) throws -> (AuditRequest, RuleSet) {
+        let project = try config.project(for: paths)
+        let settings = project.config ?? ProjectConfig(path: ".")
+        var ruleSet = try rules.load(partners: partners.isEmpty ? settings.partners ?? [] : partners, configured: settings.rules)
+        try loading { try settings.check(against: ruleSet) }
+        ruleSet = ruleSet.keeping(settings.selection.isEnabled)
         var seen = Set<String>()
-        let jurisdictions = self.jurisdictions.map { $0.lowercased() }.filter { seen.insert($0).inserted }
+        let named = self.jurisdictions.isEmpty ? (settings.jurisdictions ?? []).map(\.value) : self.jurisdictions
+        let jurisdictions = named.map { $0.lowercased() }.filter { seen.insert($0).inserted }
         for code in jurisdictions where ruleSet.jurisdiction(code) == nil {
             throw ValidationError("unknown jurisdiction '\(code)' (known: \(ruleSet.jurisdictions.keys.sorted().joined(separator: ", ")))")
         }
@@ -71,12 +85,20 @@ struct Audit: ParsableCommand {
         for field in fields {
             do { try request.read.fields.apply(field) } catch { throw ValidationError("--field: \(error)") }
         }
-        request.options = AuditOptions(jurisdictions: jurisdictions, platform: platform)
+        request.options = AuditOptions(jurisdictions: jurisdictions, platform: platform ?? settings.platform)
         request.format = format
-        request.failOn = failOn
+        request.failOn = failOn ?? settings.failOn ?? .error
         request.color = useColor
-        let code = runAudit(request, rules: ruleSet, stdout: writeOut, stderr: writeErr)
-        if code != 0 { throw ExitCode(code) }
+        request.findings.selection = settings.selection
+        request.findings.ignore = project.ignore
+        request.walkFilter = settings.pathFilter
+        if baseline, let file = try config.loadBaseline(), let path = config.baseline {
+            if file.ruleSetVersion != ruleSet.version {
+                writeErr("candor: warning: \(path) was made with other rules (rule set \(file.ruleSetVersion), now \(ruleSet.version)); `candor baseline update` records the current findings\n")
+            }
+            request.findings.baseline = (file, path)
+        }
+        return (request, ruleSet)
     }
 
     private var useColor: Bool {
