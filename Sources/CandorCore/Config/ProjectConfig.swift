@@ -91,7 +91,9 @@ public struct ProjectConfig: Sendable {
                 file.error(node, "'severity' must be a mapping of rule id to error, warning or note")
             }
         }
-        guard file.errors.isEmpty else { throw RuleLoadError(errors: file.errors) }
+        // In file order, whatever order the keys were read in.
+        let sorted = file.errors.sorted { ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column) }
+        guard sorted.isEmpty else { throw RuleLoadError(errors: sorted) }
         return config
     }
 
