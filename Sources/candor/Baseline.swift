@@ -14,7 +14,7 @@ struct Baseline: ParsableCommand {
 
         func run() throws {
             let path = audit.config.baseline ?? BaselineFile.defaultName
-            if FileManager.default.fileExists(atPath: path) {
+            if path != "-", FileManager.default.fileExists(atPath: path) {
                 throw ValidationError("\(path) already exists; `candor baseline update` rewrites it")
             }
             let file = try record(audit, into: path)
@@ -38,12 +38,18 @@ struct Baseline: ParsableCommand {
     /// Audits as `candor audit` would (without a baseline) and writes what it reports.
     static func record(_ audit: Audit, into path: String) throws -> BaselineFile {
         var (request, rules) = try audit.prepare(baseline: false)
-        let recorder = BaselineRecorder(directory: (ProjectPathsCLI.absolute(path) as NSString).deletingLastPathComponent)
+        // `-` writes to stdout, with documents named from the working directory.
+        let folder = path == "-" ? FileManager.default.currentDirectoryPath : (ProjectPathsCLI.absolute(path) as NSString).deletingLastPathComponent
+        let recorder = BaselineRecorder(directory: folder)
         request.findings.recorder = recorder
         // The findings go into the file, not to stdout; problems still go to stderr.
         let code = runAudit(request, rules: rules, stdout: { _ in }, stderr: writeErr)
         if code == CandorCore.ExitCode.failure { throw ExitCode(code) }
         let file = BaselineFile(ruleSetVersion: rules.version, findings: recorder.findings)
+        if path == "-" {
+            writeOut(String(decoding: file.encoded(), as: UTF8.self))
+            return file
+        }
         do { try file.encoded().write(to: URL(fileURLWithPath: path)) } catch {
             writeErr("candor: error: cannot write \(path): \(error.localizedDescription)\n")
             throw ExitCode(CandorCore.ExitCode.failure)

@@ -239,6 +239,13 @@ let thanks = "Thanks @glowlabs for sending me this serum!\n"
         #expect(updated.stderr.hasSuffix("; 2 baselined\n"))
     }
 
+    @Test func aBaselineCanBePrinted() throws {
+        let result = try CLI.run(["baseline", "create", "--no-config", "--jurisdiction", "us", "--baseline", "-", "Samples/en/amazon-finds.txt"])
+        #expect(result.code == 0)
+        #expect(result.stdout.contains("\"document\" : \"Samples/en/amazon-finds.txt\""))
+        #expect(result.stdout.contains("\"ruleId\" : \"affiliate.amazon-tag\""))
+    }
+
     @Test func aBaselineFromOtherRulesIsFlagged() throws {
         let project = try Project([".candor.yml": "jurisdictions: [us]\n", "a.txt": amazonCaption])
         defer { project.remove() }
