@@ -24,6 +24,10 @@ public struct AuditRequest: Sendable {
     public var fix: FixMode?
     /// Files never audited: the report being written (`--output`) inside an audited folder.
     public var excludedPaths: [String] = []
+    /// Disabled rules, severity overrides, ignore file and baseline (`.candor.yml` and friends).
+    public var findings = FindingPolicy()
+    /// `include` / `exclude` for files found by walking folders.
+    public var walkFilter: PathFilter?
 
     public enum FixMode: Sendable { case diff, write }
 
@@ -47,13 +51,15 @@ public func runAudit(_ request: AuditRequest, rules: RuleSet,
     }
 
     let excluded = Set(request.excludedPaths.map { ReportPath.absolute($0) })
-    var (sources, problems) = InputDiscovery.sources(for: request.paths, format: request.inputFormat)
+    var (sources, problems) = InputDiscovery.sources(for: request.paths, format: request.inputFormat, filter: request.walkFilter)
     if !excluded.isEmpty { sources.removeAll { $0.path != "-" && excluded.contains(ReportPath.absolute($0.path)) } }
     problems.forEach(problem)
     var unknownMarkets: [String: Int] = [:]
+    let filter = FindingFilter(request.findings, format: request.inputFormat, warn: stderr)
     let auditor = Auditor(rules: rules)
     let fixer = request.fix.map { _ in Fixer(auditor: auditor, options: request.options) }
     let runner = AuditRunner(auditor: auditor, options: request.options, workers: request.workers) { report, post in
+        let report = filter.apply(report, document: post.text.document, summary: &summary)
         if let fixer, let mode = request.fix, post.record == nil,
            fix(post, report, fixer: fixer, mode: mode, format: request.inputFormat, summary: &summary, reporter: reporter,
                stdout: stdout, stderr: stderr) {
@@ -70,6 +76,7 @@ public func runAudit(_ request: AuditRequest, rules: RuleSet,
         PostReader(source: source, options: request.read).read(post: runner.add, problem: problem)
     }
     runner.flush()
+    filter.finish()
     reporter.finish(summary)
     for (market, count) in unknownMarkets.sorted(by: { $0.key < $1.key }) {
         stderr("candor: warning: no rules for market '\(market)' (\(count) post\(count == 1 ? "" : "s")); judged by their language instead\n")

@@ -34,8 +34,8 @@ struct Audit: ParsableCommand {
     @Option(help: "The platform the posts are published on; sets the fold (instagram, tiktok, youtube, x, facebook, blog).")
     var platform: Platform?
 
-    @Option(name: .customLong("fail-on"), help: "Lowest severity that makes the exit code 1: error, warning or note.")
-    var failOn: Severity = .error
+    @Option(name: .customLong("fail-on"), help: "Lowest severity that makes the exit code 1: error, warning or note (default: error).")
+    var failOn: Severity?
 
     @Option(help: "Color: auto (a terminal, unless NO_COLOR is set), always or never.")
     var color: ColorMode = .auto
@@ -62,11 +62,33 @@ struct Audit: ParsableCommand {
     var write = false
 
     @OptionGroup var rules: RuleOptions
+    @OptionGroup var config: ConfigOptions
 
     func run() throws {
-        let ruleSet = try rules.load(partners: partners)
+        var (request, ruleSet) = try prepare()
+        var report: (String) -> Void = writeOut
+        if let output {
+            guard FileManager.default.createFile(atPath: output, contents: nil), let file = FileHandle(forWritingAtPath: output) else {
+                throw ValidationError("--output: cannot write '\(output)'")
+            }
+            report = { file.write(Data($0.utf8)) }
+            request.excludedPaths = [output]
+        }
+        let code = runAudit(request, rules: ruleSet, stdout: report, stderr: writeErr)
+        if code != 0 { throw ExitCode(code) }
+    }
+
+    /// The request and rules for this command line and its project's files
+    /// (options win over `.candor.yml`). `baseline: false` leaves `--baseline` unread.
+    func prepare(baseline: Bool = true) throws -> (AuditRequest, RuleSet) {
+        let project = try config.project(for: paths)
+        let settings = project.config ?? ProjectConfig(path: ".")
+        var ruleSet = try rules.load(partners: partners.isEmpty ? settings.partners ?? [] : partners, configured: settings.rules)
+        try loading { try settings.check(against: ruleSet) }
+        ruleSet = ruleSet.keeping(settings.selection.isEnabled)
         var seen = Set<String>()
-        let jurisdictions = self.jurisdictions.map { $0.lowercased() }.filter { seen.insert($0).inserted }
+        let named = self.jurisdictions.isEmpty ? (settings.jurisdictions ?? []).map(\.value) : self.jurisdictions
+        let jurisdictions = named.map { $0.lowercased() }.filter { seen.insert($0).inserted }
         for code in jurisdictions where ruleSet.jurisdiction(code) == nil {
             throw ValidationError("unknown jurisdiction '\(code)' (known: \(ruleSet.jurisdictions.keys.sorted().joined(separator: ", ")))")
         }
@@ -83,20 +105,20 @@ struct Audit: ParsableCommand {
         for field in fields {
             do { try request.read.fields.apply(field) } catch { throw ValidationError("--field: \(error)") }
         }
-        request.options = AuditOptions(jurisdictions: jurisdictions, platform: platform)
+        request.options = AuditOptions(jurisdictions: jurisdictions, platform: platform ?? settings.platform)
         request.format = format
-        request.failOn = failOn
+        request.failOn = failOn ?? settings.failOn ?? .error
         request.color = useColor
-        var write: (String) -> Void = writeOut
-        if let output {
-            guard FileManager.default.createFile(atPath: output, contents: nil), let file = FileHandle(forWritingAtPath: output) else {
-                throw ValidationError("--output: cannot write '\(output)'")
+        request.findings.selection = settings.selection
+        request.findings.ignore = project.ignore
+        request.walkFilter = settings.pathFilter
+        if baseline, let file = try config.loadBaseline(), let path = config.baseline {
+            if file.ruleSetVersion != ruleSet.version {
+                writeErr("candor: warning: \(path) was made with other rules (rule set \(file.ruleSetVersion), now \(ruleSet.version)); `candor baseline update` records the current findings\n")
             }
-            write = { file.write(Data($0.utf8)) }
-            request.excludedPaths = [output]
+            request.findings.baseline = (file, path)
         }
-        let code = runAudit(request, rules: ruleSet, stdout: write, stderr: writeErr)
-        if code != 0 { throw ExitCode(code) }
+        return (request, ruleSet)
     }
 
     private var useColor: Bool {
@@ -105,7 +127,7 @@ struct Audit: ParsableCommand {
         case .never: return false
         case .auto:
             let noColor = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
-            return !noColor && format == .text && output == nil && isatty(STDOUT_FILENO) != 0
+            return !noColor && format == .text && isatty(STDOUT_FILENO) != 0
         }
     }
 }

@@ -7,7 +7,7 @@ struct Candor: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Audit posts for undisclosed commercial relationships.",
         version: CandorVersion.current,
-        subcommands: [Audit.self, Rules.self, Jurisdictions.self],
+        subcommands: [Audit.self, Rules.self, Jurisdictions.self, Baseline.self],
         defaultSubcommand: Audit.self)
 
     /// Usage errors exit with 2 (not ArgumentParser's 64), like every other input error.
@@ -33,13 +33,14 @@ struct RuleOptions: ParsableArguments {
     @Option(name: .customLong("rules"), help: ArgumentHelp("An extra rule folder, loaded after the built-in rules (repeatable).", valueName: "dir"))
     var extraDirectories: [String] = []
 
-    func load(partners: [String] = []) throws -> RuleSet {
+    /// `configured` (a config file's `rules`) supplies the folders when `--rules` names none.
+    func load(partners: [String] = [], configured: [String]? = nil) throws -> RuleSet {
         guard let builtIn = RuleSet.defaultDirectory() else {
             writeErr("candor: error: cannot find the built-in rules; set CANDOR_RULES to the Rules folder\n")
             throw ExitCode(CandorCore.ExitCode.failure)
         }
         do {
-            return try RuleSet.load(directories: [builtIn] + extraDirectories, partners: partners)
+            return try RuleSet.load(directories: [builtIn] + (extraDirectories.isEmpty ? configured ?? [] : extraDirectories), partners: partners)
         } catch {
             FileHandle.standardError.write(Data((error.description + "\n").utf8))
             throw ExitCode(CandorCore.ExitCode.failure)

@@ -73,8 +73,9 @@ public enum InputDiscovery {
     static let skippedFolders: Set<String> = ["node_modules", "build", "dist", "vendor", "Pods", "DerivedData"]
 
     /// Expands paths into sources: files as given, directories recursively in
-    /// sorted order (skipping hidden and build folders), `-` for stdin.
-    public static func sources(for paths: [String], format: InputFormat) -> ([InputSource], [InputProblem]) {
+    /// sorted order (skipping hidden and build folders), `-` for stdin. `filter`
+    /// (a config's include/exclude) decides about files found in folders only.
+    public static func sources(for paths: [String], format: InputFormat, filter: PathFilter? = nil) -> ([InputSource], [InputProblem]) {
         var sources: [InputSource] = []
         var problems: [InputProblem] = []
         let manager = FileManager.default
@@ -94,7 +95,7 @@ public enum InputDiscovery {
             }
             var found: [String] = []
             walk(path, into: &found)
-            sources += found.sorted().map { InputSource(path: $0, format: format, named: false) }
+            sources += found.sorted().filter { filter?.accepts($0) ?? true }.map { InputSource(path: $0, format: format, named: false) }
         }
         return (sources, problems)
     }

@@ -88,6 +88,9 @@ enum ReportJSON {
             out.field("notes", summary.notes)
             out.field("inputProblems", summary.inputProblems)
             out.field("ruleDiagnostics", summary.ruleDiagnostics)
+            out.field("suppressed", summary.suppressed)
+            out.field("unusedSuppressions", summary.unusedSuppressions)
+            out.field("baselined", summary.baselined)
         }
         return out.text
     }

@@ -9,6 +9,10 @@ public struct AuditSummary: Sendable {
     public var notes = 0
     public var inputProblems = 0
     public var ruleDiagnostics = 0
+    /// Findings dropped by suppression comments or the ignore file, and by the baseline.
+    public var suppressed = 0
+    public var baselined = 0
+    public var unusedSuppressions = 0
 
     public init() {}
 
@@ -38,6 +42,9 @@ public struct AuditSummary: Sendable {
         var text = "candor: audited \(plural(posts, "post")): \(plural(errors, "error")), \(plural(warnings, "warning")), \(plural(notes, "note")) in \(plural(postsWithFindings, "post"))"
         if inputProblems > 0 { text += "; \(plural(inputProblems, "input problem"))" }
         if ruleDiagnostics > 0 { text += "; \(plural(ruleDiagnostics, "rule failure"))" }
+        if suppressed > 0 { text += "; \(suppressed) suppressed" }
+        if unusedSuppressions > 0 { text += "; \(plural(unusedSuppressions, "unused suppression"))" }
+        if baselined > 0 { text += "; \(baselined) baselined" }
         return text
     }
 }

@@ -12,14 +12,21 @@ public struct RuleSet: Sendable {
     /// Signal id → the language of its wording, for ids with a language segment
     /// (`gift.es.received`); link and code rules have none.
     let signalLanguage: [String: String]
+    /// A stable hash of the contents of every rule and partners file loaded
+    /// (see `RuleSet+Selection.swift`); baselines record it.
+    public internal(set) var version = ""
 
     /// Loads every `.yml`/`.yaml` file under the given folders, then the
     /// declared partnerships in each partners file.
     public static func load(directories: [String], partners: [String] = []) throws(RuleLoadError) -> RuleSet {
         var loaded = RuleLoader.Loaded()
+        var files: [String] = []
         for directory in directories {
             do {
-                for file in try RuleLoader.ruleFiles(in: directory) { RuleLoader.load(file: file, into: &loaded) }
+                for file in try RuleLoader.ruleFiles(in: directory) {
+                    RuleLoader.load(file: file, into: &loaded)
+                    files.append(file)
+                }
             } catch let error as RuleLoadError {
                 loaded.errors += error.errors
             } catch {
@@ -27,7 +34,9 @@ public struct RuleSet: Sendable {
             }
         }
         for file in partners { PartnerLoader.load(file: file, into: &loaded) }
-        return try RuleSet(loaded)
+        var set = try RuleSet(loaded)
+        set.version = contentVersion(of: files + partners)
+        return set
     }
 
     init(_ loaded: RuleLoader.Loaded) throws(RuleLoadError) {
