@@ -18,6 +18,8 @@ public struct AuditRequest: Sendable {
     public var color = false
     public var failOn: Severity = .error
     public var workers: Int
+    /// Inputs already found (a repository's staged files): read instead of discovering `paths`.
+    public var discovered: (sources: [InputSource], problems: [InputProblem])?
 
     public init(paths: [String], workers: Int = 1) {
         self.paths = paths
@@ -38,7 +40,7 @@ public func runAudit(_ request: AuditRequest, rules: RuleSet,
         stderr("candor: \(problem)\n")
     }
 
-    let (sources, problems) = InputDiscovery.sources(for: request.paths, format: request.inputFormat)
+    let (sources, problems) = request.discovered ?? InputDiscovery.sources(for: request.paths, format: request.inputFormat)
     problems.forEach(problem)
     var unknownMarkets: [String: Int] = [:]
     let runner = AuditRunner(auditor: Auditor(rules: rules), options: request.options, workers: request.workers) { report, post in

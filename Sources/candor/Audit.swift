@@ -52,6 +52,9 @@ struct Audit: ParsableCommand {
     @Option(help: ArgumentHelp("A YAML file of declared partnerships: posts mentioning a partner carry its relationship (repeatable).", valueName: "file"))
     var partners: [String] = []
 
+    @Flag(help: "Audit the text, Markdown and HTML files staged for the next commit, as staged (PATHs, if any, limit which).")
+    var staged = false
+
     @OptionGroup var rules: RuleOptions
 
     func run() throws {
@@ -71,6 +74,7 @@ struct Audit: ParsableCommand {
         for field in fields {
             do { try request.read.fields.apply(field) } catch { throw ValidationError("--field: \(error)") }
         }
+        if staged { request.discovered = try stagedInputs(request.read.maxPostBytes) }
         request.options = AuditOptions(jurisdictions: jurisdictions, platform: platform)
         request.format = format
         request.failOn = failOn
