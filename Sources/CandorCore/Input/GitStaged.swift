@@ -42,8 +42,9 @@ public enum Git {
             if chunk.isEmpty { break }
             bytes += chunk
             if bytes.count > limit {
+                // Closing the pipe stops git (SIGPIPE); a signal could be blocked in the child.
                 truncated = true
-                process.terminate()
+                try? out.fileHandleForReading.close()
                 break
             }
         }
