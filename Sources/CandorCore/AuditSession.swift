@@ -29,6 +29,9 @@ public struct AuditRequest: Sendable {
     /// `include` / `exclude` for files found by walking folders.
     public var walkFilter: PathFilter?
 
+    /// Inputs already found (a repository's staged files): read instead of discovering `paths`.
+    public var discovered: (sources: [InputSource], problems: [InputProblem])?
+
     public enum FixMode: Sendable { case diff, write }
 
     public init(paths: [String], workers: Int = 1) {
@@ -51,7 +54,7 @@ public func runAudit(_ request: AuditRequest, rules: RuleSet,
     }
 
     let excluded = Set(request.excludedPaths.map { ReportPath.absolute($0) })
-    var (sources, problems) = InputDiscovery.sources(for: request.paths, format: request.inputFormat, filter: request.walkFilter)
+    var (sources, problems) = request.discovered ?? InputDiscovery.sources(for: request.paths, format: request.inputFormat, filter: request.walkFilter)
     if !excluded.isEmpty { sources.removeAll { $0.path != "-" && excluded.contains(ReportPath.absolute($0.path)) } }
     problems.forEach(problem)
     var unknownMarkets: [String: Int] = [:]

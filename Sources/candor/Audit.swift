@@ -61,6 +61,9 @@ struct Audit: ParsableCommand {
     @Flag(help: "With --fix, write the fixed files (stdin: print the fixed post) instead of the diff.")
     var write = false
 
+    @Flag(help: "Audit the text, Markdown and HTML files staged for the next commit, as staged (PATHs, if any, limit which).")
+    var staged = false
+
     @OptionGroup var rules: RuleOptions
     @OptionGroup var config: ConfigOptions
 
@@ -105,6 +108,7 @@ struct Audit: ParsableCommand {
         for field in fields {
             do { try request.read.fields.apply(field) } catch { throw ValidationError("--field: \(error)") }
         }
+        if staged { request.discovered = try stagedInputs(request.read.maxPostBytes) }
         request.options = AuditOptions(jurisdictions: jurisdictions, platform: platform ?? settings.platform)
         request.format = format
         request.failOn = failOn ?? settings.failOn ?? .error

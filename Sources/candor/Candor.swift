@@ -7,7 +7,7 @@ struct Candor: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Audit posts for undisclosed commercial relationships.",
         version: CandorVersion.current,
-        subcommands: [Audit.self, Rules.self, Jurisdictions.self, Baseline.self],
+        subcommands: [Audit.self, Rules.self, Jurisdictions.self, Baseline.self, Hook.self],
         defaultSubcommand: Audit.self)
 
     /// Usage errors exit with 2 (not ArgumentParser's 64), like every other input error.

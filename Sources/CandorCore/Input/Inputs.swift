@@ -45,11 +45,22 @@ public struct InputSource: Sendable {
     /// Named on the command line, not found by walking a folder: only then is
     /// a JSON file that is no known export worth a warning.
     public let named: Bool
+    /// Bytes already in hand (a file's staged content), read instead of `path`,
+    /// which then only names the post and chooses the format by its extension.
+    public let contents: [UInt8]?
 
     public init(path: String, format: InputFormat, named: Bool = true) {
         self.path = path
         self.format = format
         self.named = named
+        self.contents = nil
+    }
+
+    public init(path: String, format: InputFormat, contents: [UInt8]) {
+        self.path = path
+        self.format = format
+        self.named = true
+        self.contents = contents
     }
 
     /// The format chosen by extension for `auto`; `auto` still when only the content can tell (`.json`, `.js`).
@@ -69,6 +80,8 @@ public struct InputSource: Sendable {
 public enum InputDiscovery {
     /// Extensions read when walking a directory.
     static let auditedExtensions: Set<String> = ["txt", "md", "markdown", "mdown", "mkd", "jsonl", "ndjson", "html", "htm", "xhtml", "csv", "tsv", "json", "js"]
+    /// The extensions of single posts (text, Markdown, HTML), not batches or exports.
+    static let postExtensions: Set<String> = ["txt", "md", "markdown", "mdown", "mkd", "html", "htm", "xhtml"]
     /// Folders never walked into (besides hidden ones).
     static let skippedFolders: Set<String> = ["node_modules", "build", "dist", "vendor", "Pods", "DerivedData"]
 
@@ -143,18 +156,19 @@ public struct PostReader {
 
     /// Calls `post` for every post and `problem` for every unreadable part, in input order.
     public func read(post: (Post) -> Void, problem: (InputProblem) -> Void) {
-        let handle: FileHandle
-        if source.path == "-" {
-            handle = .standardInput
+        var stream: ByteStream
+        if let contents = source.contents {
+            stream = ByteStream(bytes: contents)
+        } else if source.path == "-" {
+            stream = ByteStream(handle: .standardInput)
         } else {
             guard let opened = FileHandle(forReadingAtPath: source.path) else {
                 problem(InputProblem(path: source.path, message: "cannot open file (\(String(cString: strerror(errno)))), skipped"))
                 return
             }
-            handle = opened
+            stream = ByteStream(handle: opened)
         }
-        defer { if source.path != "-" { try? handle.close() } }
-        var stream = ByteStream(handle: handle)
+        defer { if source.contents == nil, source.path != "-" { try? stream.handle?.close() } }
         // The first chunk tells empty and binary files apart before any format reads them.
         let head = stream.peek()
         if head.isEmpty {
@@ -226,15 +240,22 @@ public struct PostReader {
 
 /// Reads a file handle in chunks, with the first chunk available before anything is consumed.
 struct ByteStream {
-    let handle: FileHandle
+    /// nil for bytes already in memory.
+    let handle: FileHandle?
     static let chunkSize = 1 << 20
     private var buffered: [UInt8]?
 
     init(handle: FileHandle) { self.handle = handle }
 
+    /// A stream of bytes already held: they are its first and only chunk.
+    init(bytes: [UInt8]) {
+        handle = nil
+        buffered = bytes
+    }
+
     /// The first chunk, kept to be returned again by `next`.
     mutating func peek() -> [UInt8] {
-        if buffered == nil { buffered = [UInt8](handle.readData(ofLength: ByteStream.chunkSize)) }
+        if buffered == nil { buffered = handle.map { [UInt8]($0.readData(ofLength: ByteStream.chunkSize)) } ?? [] }
         return buffered!
     }
 
@@ -244,7 +265,7 @@ struct ByteStream {
             buffered = []
             if !chunk.isEmpty { return chunk }
         }
-        return [UInt8](handle.readData(ofLength: ByteStream.chunkSize))
+        return handle.map { [UInt8]($0.readData(ofLength: ByteStream.chunkSize)) } ?? []
     }
 
     /// The rest of the stream; nil (having read only `limit` bytes) when it is longer.
