@@ -1,4 +1,5 @@
 import CPCRE2
+import Synchronization
 
 /// Per-pattern compile options. UTF, UCP and invalid-UTF tolerance are always on.
 public struct PatternOptions: OptionSet, Sendable, Hashable {
@@ -57,9 +58,19 @@ public struct MatchLimits: Sendable, Equatable {
 public final class Pattern: @unchecked Sendable {
     public let source: String
     public let options: PatternOptions
-    /// Whether PCRE2's JIT compiled this pattern (it is absent on some builds).
-    public let isJITCompiled: Bool
     private let code: OpaquePointer
+    /// JIT compilation waits for the first match: a one-post audit touches few of
+    /// the library's patterns, and compiling all of them would cost more than
+    /// the audit. 0: not tried yet; 1: tried (JIT code present, or none possible).
+    private let jitTried = Atomic<UInt8>(0)
+    private let jitLock = Mutex<Bool>(false)
+
+    /// Whether PCRE2's JIT compiled this pattern (it is absent on some builds).
+    /// Asking compiles it.
+    public var isJITCompiled: Bool {
+        compileJITOnce()
+        return jitLock.withLock { $0 }
+    }
 
     public init(_ source: String, options: PatternOptions = []) throws(PatternCompileError) {
         let flags = options.rawValue | PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF | PCRE2_NEVER_BACKSLASH_C
@@ -79,10 +90,30 @@ public final class Pattern: @unchecked Sendable {
         self.source = source
         self.options = options
         self.code = compiled
-        self.isJITCompiled = pcre2_jit_compile_8(compiled, PCRE2_JIT_COMPLETE) == 0
+    }
+
+    /// Compiles the JIT code on first use; PCRE2 must not match with a code
+    /// object while another thread JIT-compiles it, hence the lock.
+    @inline(__always) private func compileJITOnce() {
+        if jitTried.load(ordering: .acquiring) == 1 { return }
+        jitLock.withLock { compiled in
+            guard jitTried.load(ordering: .acquiring) == 0 else { return }
+            compiled = pcre2_jit_compile_8(code, PCRE2_JIT_COMPLETE) == 0
+            jitTried.store(1, ordering: .releasing)
+        }
     }
 
     deinit { pcre2_code_free_8(code) }
+
+    /// Whether the pattern matches empty text. Asked when rules load, so it runs
+    /// the interpreter rather than compiling JIT code for every pattern.
+    public var matchesEmptyText: Bool {
+        var minimum: UInt32 = 0
+        if pcre2_pattern_info_8(code, UInt32(PCRE2_INFO_MINLENGTH), &minimum) == 0, minimum > 0 { return false }
+        guard let data = pcre2_match_data_create_from_pattern_8(code, nil) else { return true }
+        defer { pcre2_match_data_free_8(data) }
+        return pcre2_match_8(code, Pattern.emptyInput, 0, 0, UInt32(PCRE2_NO_JIT), data, nil) >= 0
+    }
 
     /// Every non-overlapping match, left to right. An empty match is reported once
     /// and the search then resumes without allowing another empty match at the same place.
@@ -127,6 +158,7 @@ public final class Pattern: @unchecked Sendable {
 
     private func match(in text: UnsafeBufferPointer<UInt8>, from start: Int, flags: UInt32,
                        scratch: MatchScratch) throws(MatchFailure) -> [Range<Int>?]? {
+        compileJITOnce()
         let subject = text.baseAddress ?? Pattern.emptyInput
         let rc = pcre2_match_8(code, subject, text.count, start, flags, scratch.matchData, scratch.context)
         if rc == PCRE2_ERROR_NOMATCH { return nil }

@@ -16,6 +16,7 @@ enum RuleLoader {
     }
 
     static let spanOpen = "⟦", spanClose = "⟧"
+    private static let spanOpenScalar: Unicode.Scalar = "⟦", spanCloseScalar: Unicode.Scalar = "⟧"
 
     static func ruleFiles(in directory: String) throws -> [String] {
         let root = URL(fileURLWithPath: directory)
@@ -44,7 +45,9 @@ enum RuleLoader {
             return nil
         }
         do {
-            guard let root = try Yams.compose(yaml: text) else {
+            // Rule fields read scalars as text, so YAML's type tags (which Yams
+            // resolves with a regular expression per scalar) are not needed.
+            guard let root = try Yams.compose(yaml: text, .basic) else {
                 errors.append(RuleError(start, "\(what) is empty"))
                 return nil
             }
@@ -272,7 +275,7 @@ enum RuleLoader {
         }
         do {
             let pattern = try Pattern(source, options: options)
-            if (try? pattern.firstMatch(in: UnsafeBufferPointer(start: nil, count: 0), scratch: MatchScratch())) != nil {
+            if pattern.matchesEmptyText {
                 file.error(node, "pattern matches empty text")
                 return nil
             }
@@ -306,17 +309,18 @@ enum RuleLoader {
 
     /// Removes ⟦ ⟧ markers and records the byte ranges they enclosed.
     private static func example(_ raw: String, node: Node, in file: YAMLFile, marked: Bool) -> RuleExample? {
-        var text = "", spans: [Range<Int>] = [], open: Int?
-        for character in raw {
-            switch String(character) {
-            case spanOpen where open == nil && marked: open = text.utf8.count
-            case spanClose where open != nil && marked:
-                spans.append(open!..<text.utf8.count)
+        // Scalar by scalar: the markers are single scalars, and rules load on every run.
+        var text: [UInt8] = [], spans: [Range<Int>] = [], open: Int?
+        for scalar in raw.unicodeScalars {
+            switch scalar {
+            case spanOpenScalar where open == nil && marked: open = text.count
+            case spanCloseScalar where open != nil && marked:
+                spans.append(open!..<text.count)
                 open = nil
-            case spanOpen, spanClose:
+            case spanOpenScalar, spanCloseScalar:
                 file.error(node, marked ? "unbalanced \(spanOpen)…\(spanClose) in example" : "only 'match' examples mark spans with \(spanOpen)…\(spanClose)")
                 return nil
-            default: text.append(character)
+            default: text.append(contentsOf: UTF8.encode(scalar)!)
             }
         }
         if open != nil {
@@ -327,7 +331,7 @@ enum RuleLoader {
             file.error(node, "a 'match' example must mark the expected span with \(spanOpen)…\(spanClose)")
             return nil
         }
-        return RuleExample(text: text, spans: spans, location: file.location(node))
+        return RuleExample(text: String(decoding: text, as: UTF8.self), spans: spans, location: file.location(node))
     }
 
     static func yamlError(_ error: Error, path: String) -> RuleError {

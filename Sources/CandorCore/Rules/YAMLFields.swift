@@ -21,12 +21,14 @@ public struct RuleLoadError: Error, Sendable, CustomStringConvertible {
 /// problem is recorded with its position, and reading carries on to find more.
 final class YAMLFile {
     let path: String
-    let lines: [Substring]
+    private let text: String
+    /// Split only when a location inside a block scalar is asked for (rare).
+    lazy var lines: [Substring] = text.split(separator: "\n", omittingEmptySubsequences: false)
     var errors: [RuleError] = []
 
     init(path: String, text: String) {
         self.path = path
-        lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        self.text = text
     }
 
     func location(_ node: Node?) -> SourceLocation {
