@@ -17,6 +17,15 @@ struct Audit: ParsableCommand {
         path, or nothing readable.
         """)
 
+    @OptionGroup var options: AuditArguments
+
+    func run() throws { try options.run() }
+}
+
+/// What `candor audit` takes, shared with `candor baseline create|update`. A
+/// `ParsableArguments` rather than the command itself, so that those commands'
+/// usage reads `candor baseline create`, not `candor baseline audit create`.
+struct AuditArguments: ParsableArguments {
     enum ColorMode: String, ExpressibleByArgument, CaseIterable { case auto, always, never }
 
     @Argument(help: ArgumentHelp("Files, directories or - for stdin (default: stdin when it is piped, else the current directory).", valueName: "path"))
@@ -86,9 +95,7 @@ struct Audit: ParsableCommand {
     func prepare(baseline: Bool = true) throws -> (AuditRequest, RuleSet) {
         let project = try config.project(for: paths)
         let settings = project.config ?? ProjectConfig(path: ".")
-        var ruleSet = try rules.load(partners: partners.isEmpty ? settings.partners ?? [] : partners, configured: settings.rules)
-        try loading { try settings.check(against: ruleSet) }
-        ruleSet = ruleSet.keeping(settings.selection.isEnabled)
+        let ruleSet = try rules.load(for: settings, partners: partners)
         var seen = Set<String>()
         let named = self.jurisdictions.isEmpty ? (settings.jurisdictions ?? []).map(\.value) : self.jurisdictions
         let jurisdictions = named.map { $0.lowercased() }.filter { seen.insert($0).inserted }

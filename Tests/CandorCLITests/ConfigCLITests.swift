@@ -259,4 +259,68 @@ let thanks = "Thanks @glowlabs for sending me this serum!\n"
         #expect(try CLI.run(["audit", "--baseline", project.path("broken.json"), project.path("a.txt")]).code == 2)
         #expect(try CLI.run(["baseline", "update", "--baseline", project.path("missing.json"), project.path("a.txt")]).code == 2)
     }
+
+    @Test func baselineCommandsShowTheirOwnUsage() throws {
+        for command in ["create", "update"] {
+            let help = try CLI.run(["baseline", command, "--help"])
+            #expect(help.code == 0)
+            #expect(help.stdout.contains("\nUSAGE: candor baseline \(command) [<options>] [<path> ...]\n"), "\(help.stdout)")
+            let wrong = try CLI.run(["baseline", command, "--bogus"])
+            #expect(wrong.code == 2)
+            #expect(wrong.stderr.hasSuffix("""
+                Usage: candor baseline \(command) [<options>] [<path> ...]
+                  See 'candor baseline \(command) --help' for more information.
+
+                """), "\(wrong.stderr)")
+        }
+        #expect(try CLI.run(["audit", "--help"]).stdout.contains("\nUSAGE: candor audit [<options>] [<path> ...]\n"))
+    }
+
+    @Test func rulesListAndTestUseTheConfiguredRules() throws {
+        let rule = """
+        signals:
+          - id: test.sunny
+            category: paid
+            severity: error
+            message: test signal
+            text: 'sunnybrand'
+            examples:
+              match: ['⟦sunnybrand⟧ rocks', '⟦moonbrand⟧ rocks']
+              no-match: ['nothing here']
+
+        """
+        let project = try Project([".candor.yml": "rules: [extra]\ndisable: [\"contest.*\"]\nseverity:\n  affiliate.amazon-tag: warning\n",
+                                   "extra/sunny.yml": rule])
+        defer { project.remove() }
+        func row(_ listing: String, _ id: String) -> [String]? {
+            listing.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }.first { $0.first == id }
+        }
+        let listed = try CLI.run(["rules", "list"], in: project.root)
+        #expect(listed.code == 0)
+        #expect(row(listed.stdout, "test.sunny").map { Array($0.prefix(5)) } == ["test.sunny", "signal", "text", "paid", "error"])
+        #expect(row(listed.stdout, "test.sunny")?.last?.hasSuffix("/extra/sunny.yml:2:5") == true)
+        #expect(row(listed.stdout, "affiliate.amazon-tag")?[4] == "warning")
+        #expect(row(listed.stdout, "contest.en.giveaway") == nil)
+        // --no-config lists the built-in rules as they ship; --config names another file.
+        let plain = try CLI.run(["rules", "list", "--no-config"], in: project.root)
+        #expect(row(plain.stdout, "test.sunny") == nil)
+        #expect(row(plain.stdout, "contest.en.giveaway") != nil)
+        #expect(row(plain.stdout, "affiliate.amazon-tag")?[4] == "error")
+        try project.write("other.yml", "disable: [affiliate.amazon-tag]\n")
+        let other = try CLI.run(["rules", "list", "--config", "other.yml"], in: project.root)
+        #expect(row(other.stdout, "affiliate.amazon-tag") == nil && row(other.stdout, "contest.en.giveaway") != nil)
+
+        // The configured rule's failing example fails `rules test`, as it would fail the audit.
+        let tested = try CLI.run(["rules", "test"], in: project.root)
+        #expect(tested.code == 1)
+        #expect(project.clean(tested.stderr).hasPrefix("extra/sunny.yml:"))
+        #expect(tested.stderr.contains("[test.sunny]\n"))
+        #expect(try CLI.run(["rules", "test", "--no-config"], in: project.root).code == 0)
+
+        try project.write(".candor.yml", "disable: [contest.nope]\n")
+        let broken = try CLI.run(["rules", "list"], in: project.root)
+        #expect(broken.code == 2)
+        #expect(project.clean(broken.stderr) == ".candor.yml:1:11: error: no rule 'contest.nope' (see `candor rules list`)\n")
+        #expect(try CLI.run(["rules", "test"], in: project.root).code == 2)
+    }
 }
