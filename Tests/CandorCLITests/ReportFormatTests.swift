@@ -178,8 +178,8 @@ private func findings(_ arguments: [String]) throws -> [[String: Any]] {
             "Undisclosed affiliate relationship: Amazon Associates link with a tracking tag “https://www.amazon.com/dp/B0C8HQ2V7N?tag=maya.home-20” with no disclosure [US FTC]",
             "https://www.amazon.com/dp/B0C8HQ2V7N?tag=maya.home-20", "#ad · I earn a commission if you buy through the links in this post", "3", "45",
         ]))
-        // A handle is neutralised like any cell that starts with @.
-        #expect(rows.contains { $0[2] == "c-2001" && $0[3] == "'@runwithsam" && $0[1] == "2" })
+        // A plain handle is left as it is: it cannot evaluate to anything.
+        #expect(rows.contains { $0[2] == "c-2001" && $0[3] == "@runwithsam" && $0[1] == "2" })
     }
 
     @Test func untrustedTextRoundTripsAndCannotRunAsAFormula() throws {
@@ -193,6 +193,19 @@ private func findings(_ arguments: [String]) throws -> [[String: Any]] {
         #expect(row[3] == "'+1, \"quoted\"\r\nsecond line")
         #expect(row[11] == "https://amzn.to/3xKq9Lm")
         #expect(result.stdout.contains(#","'=HYPERLINK(""http://evil.example"",""x"")","#))
+    }
+
+    @Test func onlyPlainHandlesStartWithAnUnquotedAt() throws {
+        let authors = ["@maya.home_2", "@", "@SUM(1+1)*cmd|' /C calc'!A0", "@maya home", "@maya-home", "@mayá",
+                       "＝1+1", "＠x", "-2+3", "\t=1", "plain @maya"]
+        let records = authors.enumerated().map { index, author in
+            String(decoding: try! JSONSerialization.data(withJSONObject: ["id": "p\(index)", "author": author, "text": "Grab it https://amzn.to/3xKq9Lm"]), as: UTF8.self)
+        }
+        let result = try CLI.run(["audit", "--format", "csv", "--input-format", "jsonl", "--jurisdiction", "us", "-"], stdin: records.joined(separator: "\n"))
+        #expect(result.code == 1)
+        let rows = try rows(result.stdout)
+        #expect(rows.dropFirst().map { $0[3] } == ["@maya.home_2", "'@", "'@SUM(1+1)*cmd|' /C calc'!A0", "'@maya home", "'@maya-home", "'@mayá",
+                                                   "'＝1+1", "'＠x", "'-2+3", "'\t=1", "plain @maya"])
     }
 
     @Test func noFindingsStillWritesTheHeader() throws {
