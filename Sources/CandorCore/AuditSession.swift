@@ -91,24 +91,23 @@ public func runAudit(_ request: AuditRequest, rules: RuleSet,
 }
 
 /// Applies `--fix` to one post read from a file or stdin; false when the post
-/// is not one Candor can fix (a batch record, HTML, a file not in UTF-8), so it
-/// is reported as usual.
+/// is not one Candor can fix (a batch record, a file not in UTF-8, a page with
+/// nowhere to put a paragraph), so it is reported as usual.
 private func fix(_ post: Post, _ report: PostReport, fixer: Fixer, mode: AuditRequest.FixMode, format: InputFormat,
                  summary: inout AuditSummary, reporter: Reporter, stdout: (String) -> Void, stderr: (String) -> Void) -> Bool {
-    let source = InputSource(path: post.path, format: post.path == "-" && format == .auto ? .text : format)
-    let layout: Fixer.Layout
-    switch source.formatByExtension {
-    case .text: layout = .caption
-    case .markdown: layout = .markdown
-    default: return false
-    }
+    guard let layout = Fixer.layout(of: post, format: format) else { return false }
     let original = post.text.document.bytes
     let check = TextDecoding.utf8Check(original[...])
     guard check.firstInvalid == nil else {
         stderr("candor: \(post.path): warning: not valid UTF-8, so not fixed; add the disclosure by hand\n")
         return false
     }
-    guard let fix = fixer.fix(post, report: report, original: original, layout: layout) else {
+    let found: Fixer.Fix?
+    do { found = try fixer.fix(post, report: report, original: original, layout: layout) } catch {
+        stderr("candor: \(post.path): warning: not fixed: \(error); add the disclosure by hand\n")
+        return false
+    }
+    guard let fix = found else {
         summary.add(report)
         if mode == .write, post.path == "-" { stdout(String(decoding: original, as: UTF8.self)) }
         return true
@@ -121,7 +120,7 @@ private func fix(_ post: Post, _ report: PostReport, fixer: Fixer, mode: AuditRe
     switch mode {
     case .diff:
         summary.add(report)
-        stdout(UnifiedDiff.insertion(path: post.path, original: original, fixed: fix.fixed, at: fix.insertedAt, count: fix.insertedLines))
+        stdout(UnifiedDiff.of(path: post.path, original: original, fixed: fix.fixed))
     case .write:
         summary.add(fix.report)
         if post.path == "-" {

@@ -64,7 +64,7 @@ struct AuditArguments: ParsableArguments {
     @Option(help: ArgumentHelp("A YAML file of declared partnerships: posts mentioning a partner carry its relationship (repeatable).", valueName: "file"))
     var partners: [String] = []
 
-    @Flag(help: "Add the missing disclosures to .txt and .md posts (and stdin): print them as a unified diff.")
+    @Flag(help: "Add the missing disclosures to .txt, .md and .html posts (and stdin): print them as a unified diff.")
     var fix = false
 
     @Flag(help: "With --fix, write the fixed files (stdin: print the fixed post) instead of the diff.")
