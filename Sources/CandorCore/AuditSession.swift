@@ -60,7 +60,8 @@ public func runAudit(_ request: AuditRequest, rules: RuleSet,
     var unknownMarkets: [String: Int] = [:]
     let filter = FindingFilter(request.findings, format: request.inputFormat, warn: stderr)
     let auditor = Auditor(rules: rules)
-    let fixer = request.fix.map { _ in Fixer(auditor: auditor, options: request.options) }
+    // SARIF carries the fix `--fix` would make, so it needs the fixer too.
+    let fixer = request.fix != nil || request.format == .sarif ? Fixer(auditor: auditor, options: request.options) : nil
     let runner = AuditRunner(auditor: auditor, options: request.options, workers: request.workers) { report, post in
         let report = filter.apply(report, document: post.text.document, summary: &summary)
         if let fixer, let mode = request.fix, post.record == nil,
@@ -73,7 +74,7 @@ public func runAudit(_ request: AuditRequest, rules: RuleSet,
             unknownMarkets[market, default: 0] += 1
         }
         for diagnostic in report.diagnostics { stderr("candor: warning: \(diagnostic)\n") }
-        reporter.report(report, text: post.text)
+        reporter.report(report, text: post.text, fix: request.format == .sarif ? fixer?.proposal(post, report: report, format: request.inputFormat) : nil)
     }
     for source in sources {
         PostReader(source: source, options: request.read).read(post: runner.add, problem: problem)

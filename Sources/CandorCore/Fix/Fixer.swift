@@ -86,6 +86,14 @@ public struct Fixer: Sendable {
         return Fix(original: original, offset: place.offset, inserted: block(added), added: added, report: current)
     }
 
+    /// The fix `--fix` would write to a post's file, if it would write one.
+    public func proposal(_ post: Post, report: PostReport, format: InputFormat) -> Fix? {
+        guard post.path != "-", let layout = Fixer.layout(of: post, format: format) else { return nil }
+        let original = post.text.document.bytes
+        guard TextDecoding.utf8Check(original[...]).firstInvalid == nil else { return nil }
+        return try? fix(post, report: report, original: original, layout: layout)
+    }
+
     /// Text for an HTML page, escaped; in a page without any UTF-8 yet, non-ASCII as character references.
     static func htmlText(_ text: String, ascii: Bool) -> String {
         let escaped = HTMLReporter.escape(text)
