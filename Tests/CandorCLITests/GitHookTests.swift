@@ -305,4 +305,36 @@ struct Repository {
         #expect(passed.code == 0, "\(passed.stdout)\(passed.stderr)")
         #expect((passed.stdout + passed.stderr).contains("Passed"))
     }
+
+    /// The `candor-swift` hook as a user gets it: pre-commit clones this
+    /// repository at its current commit and builds it (`swift build -c release`,
+    /// about two minutes on two cores), then audits the staged posts.
+    @Test(.enabled(if: (try? Repository.run("git", ["rev-parse", "HEAD"], in: CLI.root).code) == 0, "needs this repository's git history"),
+          .timeLimit(.minutes(10)))
+    func theSwiftHookBuildsCandorFromThisRepository() throws {
+        let rev = try Repository.run("git", ["rev-parse", "HEAD"], in: CLI.root).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let repo = try Repository()
+        let env = ["PRE_COMMIT_HOME": try Repository.temporaryFolder().path]
+        try repo.write(".pre-commit-config.yaml", """
+            repos:
+              - repo: \(CLI.root.path)
+                rev: \(rev)
+                hooks:
+                  - id: candor-swift
+                    args: [--jurisdiction, us]
+
+            """)
+        try repo.write("posts/gift-guide.md", Repository.undisclosed)
+        try repo.git("add", ".")
+        let blocked = try Repository.run("pre-commit", ["run", "--files", "posts/gift-guide.md"], in: repo.root, environment: env)
+        #expect(blocked.code == 1, "\(blocked.stdout)\(blocked.stderr)")
+        #expect(blocked.stdout.contains("- hook id: candor-swift"))
+        #expect(blocked.stdout.contains("posts/gift-guide.md:7:22: \(Repository.finding)"))
+
+        try repo.write("posts/gift-guide.md", Repository.disclosed)
+        try repo.git("add", ".")
+        let passed = try Repository.run("pre-commit", ["run", "--files", "posts/gift-guide.md"], in: repo.root, environment: env)
+        #expect(passed.code == 0, "\(passed.stdout)\(passed.stderr)")
+        #expect(passed.stdout.contains("Passed"))
+    }
 }
