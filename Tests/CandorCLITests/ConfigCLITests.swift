@@ -155,6 +155,51 @@ let thanks = "Thanks @glowlabs for sending me this serum!\n"
         #expect(summary["suppressed"] as? Int == 1 && summary["unusedSuppressions"] as? Int == 1 && summary["baselined"] as? Int == 0)
     }
 
+    @Test func misspeltSuppressionsAndStrayEnablesAreReported() throws {
+        let markdown = """
+        <!-- candor-disable-nextline affiliate.amazon-short-link: our shop -->
+        Grab it [here](https://amzn.to/3xKq9Lm).
+
+        <!-- candor-enable label.en.thanks -->
+
+        """
+        let project = try Project([".candor.yml": "jurisdictions: [us]\n", "post.md": markdown])
+        defer { project.remove() }
+        let result = try CLI.run(["audit", project.path("post.md")])
+        #expect(findingLines(result, project) == ["post.md:2:16: [affiliate.amazon-short-link]"])
+        #expect(project.clean(result.stderr) == """
+        post.md:1:1: warning: unknown suppression 'candor-disable-nextline' (expected candor-disable-next-line, candor-disable or candor-enable)
+        post.md:4:1: warning: candor-enable closes no candor-disable for label.en.thanks
+        candor: audited 1 post: 1 error, 0 warnings, 0 notes in 1 post; 2 unused suppressions
+
+        """)
+    }
+
+    @Test func fixesKeepSuppressionsWorking() throws {
+        // The disclosure goes above a candor-disable-next-line comment, never between it and its line,
+        // and what the project silenced stays silent in the fixed post.
+        let html = "<body>\n  <p>Intro.</p>\n  <!-- candor-disable-next-line html.link-rel: the shop's own tracking -->\n  <p>Grab it <a href=\"https://amzn.to/3xKq9Lm\">here</a></p>\n</body>\n"
+        let markdown = "# Finds\n\n<!-- candor-disable-next-line html.link-rel: the shop's own tracking -->\nGrab it <a href=\"https://amzn.to/3xKq9Lm\">here</a>.\n"
+        let project = try Project([".candor.yml": "jurisdictions: [us]\n", "post.html": html, "post.md": markdown])
+        defer { project.remove() }
+        let result = try CLI.run(["audit", "--fix", "--write", project.path("post.html"), project.path("post.md")])
+        #expect(result.code == 0)
+        #expect(result.stdout == "")
+        #expect(project.clean(result.stderr) == """
+        candor: post.html: added “#ad · I earn a commission if you buy through the links in this post”
+        candor: post.md: added “#ad · I earn a commission if you buy through the links in this post”
+        candor: audited 2 posts: 0 errors, 0 warnings, 0 notes in 0 posts; 2 suppressed
+
+        """)
+        #expect(try project.read("post.html") == "<body>\n  <p>Intro.</p>\n  <p>#ad &#xB7; I earn a commission if you buy through the links in this post</p>\n"
+            + "  <!-- candor-disable-next-line html.link-rel: the shop's own tracking -->\n  <p>Grab it <a href=\"https://amzn.to/3xKq9Lm\">here</a></p>\n</body>\n")
+        #expect(try project.read("post.md") == "# Finds\n\n#ad · I earn a commission if you buy through the links in this post\n\n"
+            + "<!-- candor-disable-next-line html.link-rel: the shop's own tracking -->\nGrab it <a href=\"https://amzn.to/3xKq9Lm\">here</a>.\n")
+        let again = try CLI.run(["audit", "--fail-on", "note", project.path("post.html"), project.path("post.md")])
+        #expect(again.code == 0)
+        #expect(again.stderr == "candor: audited 2 posts: 0 errors, 0 warnings, 0 notes in 0 posts; 2 suppressed\n")
+    }
+
     @Test func blockSuppressionsInHTML() throws {
         let html = """
         <p>#giveaway time! Follow and tag a friend to enter</p>

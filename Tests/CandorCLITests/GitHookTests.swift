@@ -129,6 +129,19 @@ struct Repository {
         #expect(result.stderr == "candor: audited 0 posts: 0 errors, 0 warnings, 0 notes in 0 posts\n")
     }
 
+    @Test func theConfigsIncludeAndExcludeApplyToStagedFiles() throws {
+        let repo = try Repository()
+        try repo.write(".candor.yml", "jurisdictions: [us]\nexclude: [drafts]\n")
+        try repo.write("posts/gift-guide.md", Repository.undisclosed)
+        try repo.write("drafts/kettle.txt", "Grab it https://amzn.to/3xKq9Lm\n")
+        try repo.git("add", ".")
+        let result = try repo.candor("audit", "--staged")
+        #expect(result.code == 1)
+        #expect(result.stdout.hasPrefix("posts/gift-guide.md:7:22: "))
+        #expect(!result.stdout.contains("drafts/"))
+        #expect(result.stderr == "candor: audited 1 post: 1 error, 0 warnings, 0 notes in 1 post\n")
+    }
+
     @Test func fromASubdirectoryPathsAreRelativeToIt() throws {
         let repo = try Repository()
         try repo.write("posts/gift-guide.md", Repository.undisclosed)

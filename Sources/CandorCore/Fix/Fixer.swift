@@ -55,8 +55,14 @@ public struct Fixer: Sendable {
     /// Findings a disclosure can mend; search-engine notes need markup instead.
     static func needsDisclosure(_ finding: Finding) -> Bool { finding.kind != .unmarkedLink }
 
+    /// What the project keeps of a report (disabled rules, suppressions, ignore
+    /// file, baseline), given the bytes it was audited from.
+    public typealias Policy = (PostReport, [UInt8]) -> PostReport
+
     /// The fix for a post read from `original`, or nil when nothing needs one.
-    public func fix(_ post: Post, report: PostReport, original: [UInt8], layout: Layout) throws(Unfixable) -> Fix? {
+    /// Each fixed version's report goes through `policy` as the post's did.
+    public func fix(_ post: Post, report: PostReport, original: [UInt8], layout: Layout,
+                    policy: Policy = { report, _ in report }) throws(Unfixable) -> Fix? {
         guard report.findings.contains(where: Fixer.needsDisclosure) else { return nil }
         let document = TextDecoding.document(original).0
         let place = try insertionPoint(report, document: document, original: original, layout: layout)
@@ -80,18 +86,19 @@ public struct Fixer: Sendable {
         for _ in 0..<4 {
             guard let next = current.findings.first(where: { Fixer.needsDisclosure($0) && !added.contains($0.suggestion) })?.suggestion else { break }
             added.append(next)
-            current = auditor.audit(reread(post, inserting(added), layout: layout), options: options, scratch: MatchScratch())
+            let bytes = inserting(added)
+            current = policy(auditor.audit(reread(post, bytes, layout: layout), options: options, scratch: MatchScratch()), bytes)
             if !current.findings.contains(where: Fixer.needsDisclosure) { break }
         }
         return Fix(original: original, offset: place.offset, inserted: block(added), added: added, report: current)
     }
 
     /// The fix `--fix` would write to a post's file, if it would write one.
-    public func proposal(_ post: Post, report: PostReport, format: InputFormat) -> Fix? {
+    public func proposal(_ post: Post, report: PostReport, format: InputFormat, policy: Policy = { report, _ in report }) -> Fix? {
         guard post.path != "-", let layout = Fixer.layout(of: post, format: format) else { return nil }
         let original = post.text.document.bytes
         guard TextDecoding.utf8Check(original[...]).firstInvalid == nil else { return nil }
-        return try? fix(post, report: report, original: original, layout: layout)
+        return try? fix(post, report: report, original: original, layout: layout, policy: policy)
     }
 
     /// Text for an HTML page, escaped; in a page without any UTF-8 yet, non-ASCII as character references.
@@ -137,28 +144,48 @@ public struct Fixer: Sendable {
             guard let earliest else { return first }
             return starts.last { $0 <= earliest } ?? first
         }
+        func lineStart(_ offset: Int) -> Int { original[..<offset].lastIndex(of: 0x0A).map { $0 + 1 } ?? bodyStart }
+        /// Before a tag (or a comment): on a line of its own above it, indented alike, when it opens its line.
+        func htmlPlace(before tag: Int) -> Place {
+            let start = lineStart(tag)
+            let indent = original[start..<tag]
+            guard indent.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) else { return Place(offset: tag, kind: .paragraphs(indent: "", afterTag: false)) }
+            return Place(offset: start, kind: .paragraphs(indent: String(decoding: indent, as: UTF8.self), afterTag: false))
+        }
+        var place: Place
         switch layout {
         case .caption:
             return Place(offset: bodyStart, kind: .lines)
         case .markdown:
             let offset = before(MarkdownDocument.topLevelBlockStarts(document))
                 ?? FrontMatter.read(document).map { document.span(of: $0.end..<$0.end).byteOffset } ?? bodyStart
-            return Place(offset: offset, kind: .lines)
+            place = Place(offset: offset, kind: .lines)
         case .html:
             let places = HTMLDocument.paragraphPlaces(document)
             if let tag = before(places.blocks) {
-                // A tag opening its line: the paragraph goes on a line of its own above, indented alike.
-                let lineStart = original[..<tag].lastIndex(of: 0x0A).map { $0 + 1 } ?? bodyStart
-                let indent = original[lineStart..<tag]
-                if indent.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
-                    return Place(offset: lineStart, kind: .paragraphs(indent: String(decoding: indent, as: UTF8.self), afterTag: false))
-                }
-                return Place(offset: tag, kind: .paragraphs(indent: "", afterTag: false))
-            }
-            guard let body = places.bodyStart else {
+                place = htmlPlace(before: tag)
+            } else if let body = places.bodyStart {
+                place = Place(offset: body, kind: .paragraphs(indent: "", afterTag: true))
+            } else {
                 throw Unfixable(description: "no paragraph, heading, list or <body> tag to put the disclosure before")
             }
-            return Place(offset: body, kind: .paragraphs(indent: "", afterTag: true))
+        }
+        // A `candor-disable-next-line` comment must stay right above its line:
+        // a disclosure that would come between them goes above the comment.
+        let lines = SourceText(original)
+        let suppressions = Suppression.scan(original)
+        while true {
+            let line = lines.lineIndex(of: place.offset) + 1
+            let atLineStart = place.offset == lineStart(place.offset)
+            guard let comment = suppressions.first(where: { $0.scope == .line(line) || (!atLineStart && $0.scope == .line(line + 1)) }) else {
+                return place
+            }
+            let commentLine = lineStart(lines.lineStart(comment.line - 1) ?? 0)
+            let lead = original[commentLine...].prefix { $0 == 0x20 || $0 == 0x09 }.count
+            guard atLineStart, comment.column - 1 == lead else {
+                throw Unfixable(description: "a candor-disable-next-line comment shares a line with where the disclosure would go")
+            }
+            place = layout == .html ? htmlPlace(before: commentLine + lead) : Place(offset: commentLine, kind: .lines)
         }
     }
 }
