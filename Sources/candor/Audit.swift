@@ -108,6 +108,10 @@ struct AuditArguments: ParsableArguments {
         var request = AuditRequest(paths: inputs, workers: jobs)
         request.inputFormat = inputFormat
         if write, !fix { throw ValidationError("--write needs --fix") }
+        if write, staged {
+            // The fix is made to the staged content; writing it would lose the working tree's unstaged changes.
+            throw ValidationError("--fix --write cannot be used with --staged (it would replace each file with its staged content); `candor audit --staged --fix | git apply --cached` fixes the index")
+        }
         if fix, format != .text { throw ValidationError("--fix prints a diff or writes files; it cannot be combined with --format \(format.rawValue)") }
         request.fix = fix ? (write ? .write : .diff) : nil
         guard (1...(1 << 20)).contains(maxPostSize) else { throw ValidationError("--max-post-size must be between 1 and 1048576 (MiB)") }

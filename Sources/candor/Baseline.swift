@@ -37,6 +37,7 @@ struct Baseline: ParsableCommand {
 
     /// Audits as `candor audit` would (without a baseline) and writes what it reports.
     static func record(_ audit: AuditArguments, into path: String) throws -> BaselineFile {
+        if audit.fix { throw ValidationError("--fix cannot be used with candor baseline") }
         var (request, rules) = try audit.prepare(baseline: false)
         // `-` writes to stdout, with documents named from the working directory.
         let folder = path == "-" ? FileManager.default.currentDirectoryPath : (ProjectPathsCLI.absolute(path) as NSString).deletingLastPathComponent

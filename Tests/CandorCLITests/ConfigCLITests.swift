@@ -303,6 +303,10 @@ let thanks = "Thanks @glowlabs for sending me this serum!\n"
         try project.write("broken.json", "{}")
         #expect(try CLI.run(["audit", "--baseline", project.path("broken.json"), project.path("a.txt")]).code == 2)
         #expect(try CLI.run(["baseline", "update", "--baseline", project.path("missing.json"), project.path("a.txt")]).code == 2)
+        let fixing = try CLI.run(["baseline", "update", "--fix", "--write", "--baseline", baseline, project.path("a.txt")])
+        #expect(fixing.code == 2)
+        #expect(fixing.stderr.hasPrefix("Error: --fix cannot be used with candor baseline\n"))
+        #expect(try project.read("a.txt") == amazonCaption)
     }
 
     @Test func baselineCommandsShowTheirOwnUsage() throws {

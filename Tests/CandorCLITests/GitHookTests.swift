@@ -142,6 +142,25 @@ struct Repository {
         #expect(result.stderr == "candor: audited 1 post: 1 error, 0 warnings, 0 notes in 1 post\n")
     }
 
+    @Test func fixingTheIndexNeverTouchesTheWorkingTree() throws {
+        let repo = try Repository()
+        try repo.write("a.txt", "Grab it https://amzn.to/3xKq9Lm\n")
+        try repo.git("add", ".")
+        let working = "Grab it https://amzn.to/3xKq9Lm\nA paragraph not staged yet.\n"
+        try repo.write("a.txt", working)
+        let refused = try repo.candor("audit", "--staged", "--fix", "--write", "--jurisdiction", "us")
+        #expect(refused.code == 2)
+        #expect(refused.stderr.hasPrefix("Error: --fix --write cannot be used with --staged (it would replace each file with its staged content); `candor audit --staged --fix | git apply --cached` fixes the index\n"))
+        #expect(try repo.read("a.txt") == working)
+        // The diff is of the staged content, and applies to the index.
+        let diff = try repo.candor("audit", "--staged", "--fix", "--jurisdiction", "us")
+        #expect(diff.code == 1)
+        try repo.write("fix.patch", diff.stdout)
+        try repo.git("apply", "--cached", "fix.patch")
+        #expect(try repo.git("show", ":a.txt").stdout == "#ad · I earn a commission if you buy through the links in this post\nGrab it https://amzn.to/3xKq9Lm\n")
+        #expect(try repo.read("a.txt") == working)
+    }
+
     @Test func fromASubdirectoryPathsAreRelativeToIt() throws {
         let repo = try Repository()
         try repo.write("posts/gift-guide.md", Repository.undisclosed)
