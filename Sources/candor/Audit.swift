@@ -80,6 +80,11 @@ struct AuditArguments: ParsableArguments {
         var (request, ruleSet) = try prepare()
         var report: (String) -> Void = writeOut
         if let output {
+            // Opening the report truncates it: it must not be a post named to be audited.
+            func real(_ path: String) -> String { URL(fileURLWithPath: path).resolvingSymlinksInPath().path }
+            if paths.contains(where: { $0 != "-" && real($0) == real(output) }) {
+                throw ValidationError("--output '\(output)' is one of the files to audit; write the report elsewhere")
+            }
             guard FileManager.default.createFile(atPath: output, contents: nil), let file = FileHandle(forWritingAtPath: output) else {
                 throw ValidationError("--output: cannot write '\(output)'")
             }

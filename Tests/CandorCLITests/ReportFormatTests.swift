@@ -339,6 +339,18 @@ private func findings(_ arguments: [String]) throws -> [[String: Any]] {
         #expect(try String(decoding: Data(contentsOf: report), as: UTF8.self).split(separator: "\r\n").count == 2)
     }
 
+    @Test func anAuditedFileIsNeverTheReport() throws {
+        let post = try CLI.temporaryFile("post.txt", Data("Grab it https://amzn.to/3xKq9Lm\n".utf8))
+        let link = post.deletingLastPathComponent().appendingPathComponent("link.txt")
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: post)
+        for output in [post.path, link.path] {
+            let result = try CLI.run(["audit", "--format", "csv", "--output", output, post.path])
+            #expect(result.code == 2)
+            #expect(result.stderr.hasPrefix("Error: --output '\(output)' is one of the files to audit; write the report elsewhere\n"))
+            #expect(try Data(contentsOf: post) == Data("Grab it https://amzn.to/3xKq9Lm\n".utf8))
+        }
+    }
+
     @Test func anUnwritableFileIsAUsageError() throws {
         let result = try CLI.run(["audit", "--output", "/nonexistent/folder/report.sarif", "Samples/en/amazon-finds.txt"])
         #expect(result.code == 2)
