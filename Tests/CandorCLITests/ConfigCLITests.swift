@@ -33,6 +33,19 @@ func findingLines(_ result: CLI.Result, _ project: Project) -> [String] {
 let amazonCaption = "Grab it https://amzn.to/3xKq9Lm\n"
 let giveaway = "#giveaway time! Follow and tag a friend to enter\n"
 let thanks = "Thanks @glowlabs for sending me this serum!\n"
+/// An extra rule folder's signal, with examples.
+let sunnyRule = """
+    signals:
+      - id: test.sunny
+        category: paid
+        severity: error
+        message: test signal
+        text: 'sunnybrand'
+        examples:
+          match: ['⟦sunnybrand⟧ rocks']
+          no-match: ['nothing here']
+
+    """
 
 @Suite struct ConfigCLITests {
     @Test func theNearestConfigAppliesAndOptionsOverrideIt() throws {
@@ -91,21 +104,9 @@ let thanks = "Thanks @glowlabs for sending me this serum!\n"
     @Test func platformRulesAndPartnersComeFromTheConfig() throws {
         // A label past Instagram's fold is hidden; on a blog there is no fold.
         let late = String(repeating: "A slow morning with coffee and a long walk by the river. ", count: 3) + "Use my code CALM20 #ad\n"
-        let rule = """
-        signals:
-          - id: test.sunny
-            category: paid
-            severity: error
-            message: test signal
-            text: 'sunnybrand'
-            examples:
-              match: ['⟦sunnybrand⟧ rocks']
-              no-match: ['nothing here']
-
-        """
         let partners = "partners:\n  - name: Ridge\n    handles: ['@ridge']\n    relationship: gift\n"
         let project = try Project([".candor.yml": "jurisdictions: [us]\nplatform: blog\nrules: [extra]\npartners: brands/partners.yml\n",
-                                   "late.txt": late, "extra/sunny.yml": rule, "brands/partners.yml": partners,
+                                   "late.txt": late, "extra/sunny.yml": sunnyRule, "brands/partners.yml": partners,
                                    "b.txt": "sunnybrand rocks and so does @ridge\n"])
         defer { project.remove() }
         #expect(try CLI.run(["audit", project.path("late.txt")]).code == 0)
@@ -326,18 +327,8 @@ let thanks = "Thanks @glowlabs for sending me this serum!\n"
     }
 
     @Test func rulesListAndTestUseTheConfiguredRules() throws {
-        let rule = """
-        signals:
-          - id: test.sunny
-            category: paid
-            severity: error
-            message: test signal
-            text: 'sunnybrand'
-            examples:
-              match: ['⟦sunnybrand⟧ rocks', '⟦moonbrand⟧ rocks']
-              no-match: ['nothing here']
-
-        """
+        // One example that fails: moonbrand is not sunnybrand.
+        let rule = sunnyRule.replacingOccurrences(of: "match: ['⟦sunnybrand⟧ rocks']", with: "match: ['⟦sunnybrand⟧ rocks', '⟦moonbrand⟧ rocks']")
         let project = try Project([".candor.yml": "rules: [extra]\ndisable: [\"contest.*\"]\nseverity:\n  affiliate.amazon-tag: warning\n",
                                    "extra/sunny.yml": rule])
         defer { project.remove() }
