@@ -55,16 +55,21 @@ public func runAudit(_ request: AuditRequest, rules: RuleSet,
 
     let excluded = Set(request.excludedPaths.map { ReportPath.absolute($0) })
     var (sources, problems) = request.discovered ?? InputDiscovery.sources(for: request.paths, format: request.inputFormat, filter: request.walkFilter)
+    // Staged files are found, not named: include and exclude apply to them as to walked ones.
+    if request.discovered != nil, let filter = request.walkFilter { sources.removeAll { !filter.accepts($0.path) } }
     if !excluded.isEmpty { sources.removeAll { $0.path != "-" && excluded.contains(ReportPath.absolute($0.path)) } }
     problems.forEach(problem)
     var unknownMarkets: [String: Int] = [:]
     let filter = FindingFilter(request.findings, format: request.inputFormat, warn: stderr)
     let auditor = Auditor(rules: rules)
-    let fixer = request.fix.map { _ in Fixer(auditor: auditor, options: request.options) }
+    // SARIF carries the fix `--fix` would make, so it needs the fixer too.
+    let fixer = request.fix != nil || request.format == .sarif ? Fixer(auditor: auditor, options: request.options) : nil
     let runner = AuditRunner(auditor: auditor, options: request.options, workers: request.workers) { report, post in
         let report = filter.apply(report, document: post.text.document, summary: &summary)
+        // A fixed post is judged by the same policy, so what it silenced stays silent.
+        let policy: Fixer.Policy = { report, bytes in filter.reapply(report, document: SourceText(bytes)) }
         if let fixer, let mode = request.fix, post.record == nil,
-           fix(post, report, fixer: fixer, mode: mode, format: request.inputFormat, summary: &summary, reporter: reporter,
+           fix(post, report, fixer: fixer, policy: policy, mode: mode, format: request.inputFormat, summary: &summary, reporter: reporter,
                stdout: stdout, stderr: stderr) {
             return
         }
@@ -73,7 +78,7 @@ public func runAudit(_ request: AuditRequest, rules: RuleSet,
             unknownMarkets[market, default: 0] += 1
         }
         for diagnostic in report.diagnostics { stderr("candor: warning: \(diagnostic)\n") }
-        reporter.report(report, text: post.text)
+        reporter.report(report, text: post.text, fix: request.format == .sarif ? fixer?.proposal(post, report: report, format: request.inputFormat, policy: policy) : nil)
     }
     for source in sources {
         PostReader(source: source, options: request.read).read(post: runner.add, problem: problem)
@@ -91,24 +96,23 @@ public func runAudit(_ request: AuditRequest, rules: RuleSet,
 }
 
 /// Applies `--fix` to one post read from a file or stdin; false when the post
-/// is not one Candor can fix (a batch record, HTML, a file not in UTF-8), so it
-/// is reported as usual.
-private func fix(_ post: Post, _ report: PostReport, fixer: Fixer, mode: AuditRequest.FixMode, format: InputFormat,
+/// is not one Candor can fix (a batch record, a file not in UTF-8, a page with
+/// nowhere to put a paragraph), so it is reported as usual.
+private func fix(_ post: Post, _ report: PostReport, fixer: Fixer, policy: Fixer.Policy, mode: AuditRequest.FixMode, format: InputFormat,
                  summary: inout AuditSummary, reporter: Reporter, stdout: (String) -> Void, stderr: (String) -> Void) -> Bool {
-    let source = InputSource(path: post.path, format: post.path == "-" && format == .auto ? .text : format)
-    let layout: Fixer.Layout
-    switch source.formatByExtension {
-    case .text: layout = .caption
-    case .markdown: layout = .markdown
-    default: return false
-    }
+    guard let layout = Fixer.layout(of: post, format: format) else { return false }
     let original = post.text.document.bytes
     let check = TextDecoding.utf8Check(original[...])
     guard check.firstInvalid == nil else {
         stderr("candor: \(post.path): warning: not valid UTF-8, so not fixed; add the disclosure by hand\n")
         return false
     }
-    guard let fix = fixer.fix(post, report: report, original: original, layout: layout) else {
+    let found: Fixer.Fix?
+    do { found = try fixer.fix(post, report: report, original: original, layout: layout, policy: policy) } catch {
+        stderr("candor: \(post.path): warning: not fixed: \(error); add the disclosure by hand\n")
+        return false
+    }
+    guard let fix = found else {
         summary.add(report)
         if mode == .write, post.path == "-" { stdout(String(decoding: original, as: UTF8.self)) }
         return true
@@ -121,7 +125,7 @@ private func fix(_ post: Post, _ report: PostReport, fixer: Fixer, mode: AuditRe
     switch mode {
     case .diff:
         summary.add(report)
-        stdout(UnifiedDiff.insertion(path: post.path, original: original, fixed: fix.fixed, at: fix.insertedAt, count: fix.insertedLines))
+        stdout(UnifiedDiff.of(path: post.path, original: original, fixed: fix.fixed))
     case .write:
         summary.add(fix.report)
         if post.path == "-" {

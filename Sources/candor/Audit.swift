@@ -17,6 +17,15 @@ struct Audit: ParsableCommand {
         path, or nothing readable.
         """)
 
+    @OptionGroup var options: AuditArguments
+
+    func run() throws { try options.run() }
+}
+
+/// What `candor audit` takes, shared with `candor baseline create|update`. A
+/// `ParsableArguments` rather than the command itself, so that those commands'
+/// usage reads `candor baseline create`, not `candor baseline audit create`.
+struct AuditArguments: ParsableArguments {
     enum ColorMode: String, ExpressibleByArgument, CaseIterable { case auto, always, never }
 
     @Argument(help: ArgumentHelp("Files, directories or - for stdin (default: stdin when it is piped, else the current directory).", valueName: "path"))
@@ -55,7 +64,7 @@ struct Audit: ParsableCommand {
     @Option(help: ArgumentHelp("A YAML file of declared partnerships: posts mentioning a partner carry its relationship (repeatable).", valueName: "file"))
     var partners: [String] = []
 
-    @Flag(help: "Add the missing disclosures to .txt and .md posts (and stdin): print them as a unified diff.")
+    @Flag(help: "Add the missing disclosures to .txt, .md and .html posts (and stdin): print them as a unified diff.")
     var fix = false
 
     @Flag(help: "With --fix, write the fixed files (stdin: print the fixed post) instead of the diff.")
@@ -71,6 +80,11 @@ struct Audit: ParsableCommand {
         var (request, ruleSet) = try prepare()
         var report: (String) -> Void = writeOut
         if let output {
+            // Opening the report truncates it: it must not be a post named to be audited.
+            func real(_ path: String) -> String { URL(fileURLWithPath: path).resolvingSymlinksInPath().path }
+            if paths.contains(where: { $0 != "-" && real($0) == real(output) }) {
+                throw ValidationError("--output '\(output)' is one of the files to audit; write the report elsewhere")
+            }
             guard FileManager.default.createFile(atPath: output, contents: nil), let file = FileHandle(forWritingAtPath: output) else {
                 throw ValidationError("--output: cannot write '\(output)'")
             }
@@ -86,9 +100,7 @@ struct Audit: ParsableCommand {
     func prepare(baseline: Bool = true) throws -> (AuditRequest, RuleSet) {
         let project = try config.project(for: paths)
         let settings = project.config ?? ProjectConfig(path: ".")
-        var ruleSet = try rules.load(partners: partners.isEmpty ? settings.partners ?? [] : partners, configured: settings.rules)
-        try loading { try settings.check(against: ruleSet) }
-        ruleSet = ruleSet.keeping(settings.selection.isEnabled)
+        let ruleSet = try rules.load(for: settings, partners: partners)
         var seen = Set<String>()
         let named = self.jurisdictions.isEmpty ? (settings.jurisdictions ?? []).map(\.value) : self.jurisdictions
         let jurisdictions = named.map { $0.lowercased() }.filter { seen.insert($0).inserted }
@@ -101,6 +113,10 @@ struct Audit: ParsableCommand {
         var request = AuditRequest(paths: inputs, workers: jobs)
         request.inputFormat = inputFormat
         if write, !fix { throw ValidationError("--write needs --fix") }
+        if write, staged {
+            // The fix is made to the staged content; writing it would lose the working tree's unstaged changes.
+            throw ValidationError("--fix --write cannot be used with --staged (it would replace each file with its staged content); `candor audit --staged --fix | git apply --cached` fixes the index")
+        }
         if fix, format != .text { throw ValidationError("--fix prints a diff or writes files; it cannot be combined with --format \(format.rawValue)") }
         request.fix = fix ? (write ? .write : .diff) : nil
         guard (1...(1 << 20)).contains(maxPostSize) else { throw ValidationError("--max-post-size must be between 1 and 1048576 (MiB)") }

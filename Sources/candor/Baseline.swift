@@ -10,7 +10,7 @@ struct Baseline: ParsableCommand {
     struct Create: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write a baseline of the current findings (default file: .candor-baseline.json). Takes every option of `candor audit`.")
-        @OptionGroup var audit: Audit
+        @OptionGroup var audit: AuditArguments
 
         func run() throws {
             let path = audit.config.baseline ?? BaselineFile.defaultName
@@ -25,7 +25,7 @@ struct Baseline: ParsableCommand {
     struct Update: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Rewrite a baseline with the current findings: fixed ones dropped, new ones added. Takes every option of `candor audit`.")
-        @OptionGroup var audit: Audit
+        @OptionGroup var audit: AuditArguments
 
         func run() throws {
             let path = audit.config.baseline ?? BaselineFile.defaultName
@@ -36,7 +36,8 @@ struct Baseline: ParsableCommand {
     }
 
     /// Audits as `candor audit` would (without a baseline) and writes what it reports.
-    static func record(_ audit: Audit, into path: String) throws -> BaselineFile {
+    static func record(_ audit: AuditArguments, into path: String) throws -> BaselineFile {
+        if audit.fix { throw ValidationError("--fix cannot be used with candor baseline") }
         var (request, rules) = try audit.prepare(baseline: false)
         // `-` writes to stdout, with documents named from the working directory.
         let folder = path == "-" ? FileManager.default.currentDirectoryPath : (ProjectPathsCLI.absolute(path) as NSString).deletingLastPathComponent

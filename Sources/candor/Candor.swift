@@ -33,6 +33,15 @@ struct RuleOptions: ParsableArguments {
     @Option(name: .customLong("rules"), help: ArgumentHelp("An extra rule folder, loaded after the built-in rules (repeatable).", valueName: "dir"))
     var extraDirectories: [String] = []
 
+    /// The rules as a project uses them: its config's rule folders and partners files
+    /// (unless the command line names some), checked against its rule ids, without
+    /// the rules it disables.
+    func load(for settings: ProjectConfig, partners: [String] = []) throws -> RuleSet {
+        let ruleSet = try load(partners: partners.isEmpty ? settings.partners ?? [] : partners, configured: settings.rules)
+        try loading { try settings.check(against: ruleSet) }
+        return ruleSet.keeping(settings.selection.isEnabled)
+    }
+
     /// `configured` (a config file's `rules`) supplies the folders when `--rules` names none.
     func load(partners: [String] = [], configured: [String]? = nil) throws -> RuleSet {
         guard let builtIn = RuleSet.defaultDirectory() else {

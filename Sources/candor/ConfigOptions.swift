@@ -2,13 +2,32 @@ import ArgumentParser
 import CandorCore
 import Foundation
 
-/// `--config`, `--no-config`, `--ignore-file` and `--baseline`, and what they load.
-struct ConfigOptions: ParsableArguments {
+/// `--config` and `--no-config`: which `.candor.yml`, if any, is read.
+struct ConfigFileOptions: ParsableArguments {
     @Option(name: .customLong("config"), help: ArgumentHelp("Read settings from this file instead of the nearest .candor.yml.", valueName: "file"))
     var file: String?
 
     @Flag(name: .customLong("no-config"), help: "Ignore .candor.yml and .candorignore files.")
     var noConfig = false
+
+    /// The files found walking up from the audited paths, `--config`'s in place of the nearest config.
+    func discover(for paths: [String]) throws -> ProjectDiscovery {
+        if noConfig && file != nil { throw ValidationError("--config and --no-config cannot be used together") }
+        var found = noConfig ? ProjectDiscovery() : ProjectDiscovery.discover(from: ProjectDiscovery.startFolder(for: paths))
+        if let file { found.config = file }
+        return found
+    }
+
+    /// The settings for commands that audit no path (`candor rules`): the config
+    /// found from the working directory, or none.
+    func settings() throws -> ProjectConfig {
+        try loading { try discover(for: []).config.map(ProjectConfig.load) } ?? ProjectConfig(path: ".")
+    }
+}
+
+/// `--config`, `--no-config`, `--ignore-file` and `--baseline`, and what they load.
+struct ConfigOptions: ParsableArguments {
+    @OptionGroup var configFile: ConfigFileOptions
 
     @Option(name: .customLong("ignore-file"), help: ArgumentHelp("Drop findings whose fingerprints this file lists (default: the nearest .candorignore).", valueName: "file"))
     var ignoreFile: String?
@@ -18,10 +37,9 @@ struct ConfigOptions: ParsableArguments {
 
     /// The config file and ignore file for the audited paths, loaded.
     func project(for paths: [String]) throws -> (config: ProjectConfig?, ignore: IgnoreFile?) {
-        if noConfig && file != nil { throw ValidationError("--config and --no-config cannot be used together") }
-        let found = noConfig ? ProjectDiscovery() : ProjectDiscovery.discover(from: ProjectDiscovery.startFolder(for: paths))
+        let found = try configFile.discover(for: paths)
         return try loading {
-            (try (file ?? found.config).map(ProjectConfig.load), try (ignoreFile ?? found.ignoreFile).map(IgnoreFile.load))
+            (try found.config.map(ProjectConfig.load), try (ignoreFile ?? found.ignoreFile).map(IgnoreFile.load))
         }
     }
 

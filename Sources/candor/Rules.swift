@@ -9,14 +9,17 @@ struct Rules: ParsableCommand {
         subcommands: [List.self, Test.self, Explain.self, Stats.self, ExportPatterns.self])
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List every rule with its kind, category or language, and file.")
+        static let configuration = CommandConfiguration(abstract: "List every rule with its kind, category or language, and file (as .candor.yml sets them up).")
         @OptionGroup var rules: RuleOptions
+        @OptionGroup var config: ConfigFileOptions
 
         func run() throws {
-            let set = try rules.load()
+            let settings = try config.settings()
+            let set = try rules.load(for: settings)
             var rows: [[String]] = [["ID", "KIND", "SCOPE", "COVERS", "SEVERITY", "FILE"]]
             for rule in set.signals {
-                rows.append([rule.id, "signal", rule.matcher.scopeName, rule.category.rawValue, rule.severity.rawValue, "\(rule.location)"])
+                rows.append([rule.id, "signal", rule.matcher.scopeName, rule.category.rawValue,
+                             (settings.selection.severity(for: rule.id) ?? rule.severity).rawValue, "\(rule.location)"])
             }
             for rule in set.disclosures {
                 let covers = rule.covers.count == Category.allCases.count ? "all" : rule.covers.sorted().map(\.rawValue).joined(separator: ",")
@@ -37,11 +40,12 @@ struct Rules: ParsableCommand {
     }
 
     struct Test: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Run every rule's examples through the real engine.")
+        static let configuration = CommandConfiguration(abstract: "Run every rule's examples through the real engine (the rules .candor.yml sets up).")
         @OptionGroup var rules: RuleOptions
+        @OptionGroup var config: ConfigFileOptions
 
         func run() throws {
-            let result = RuleSelfTest(rules: try rules.load()).runAll()
+            let result = RuleSelfTest(rules: try rules.load(for: try config.settings())).runAll()
             for failure in result.failures { writeErr("\(failure)\n") }
             let verdict = result.failures.isEmpty ? "passed" : "\(result.failures.count) failed"
             writeErr("candor: rules test: \(result.rules) rules, \(result.examples) examples, \(verdict)\n")

@@ -1,7 +1,7 @@
 import ArgumentParser
 import CandorCore
 
-extension Audit {
+extension AuditArguments {
     /// `--staged`: the index's posts, with PATHs as git pathspecs.
     func stagedInputs(_ maxBytes: Int) throws -> (sources: [InputSource], problems: [InputProblem]) {
         if paths.contains("-") { throw ValidationError("--staged reads the git index, not stdin") }

@@ -33,6 +33,19 @@ func findingLines(_ result: CLI.Result, _ project: Project) -> [String] {
 let amazonCaption = "Grab it https://amzn.to/3xKq9Lm\n"
 let giveaway = "#giveaway time! Follow and tag a friend to enter\n"
 let thanks = "Thanks @glowlabs for sending me this serum!\n"
+/// An extra rule folder's signal, with examples.
+let sunnyRule = """
+    signals:
+      - id: test.sunny
+        category: paid
+        severity: error
+        message: test signal
+        text: 'sunnybrand'
+        examples:
+          match: ['⟦sunnybrand⟧ rocks']
+          no-match: ['nothing here']
+
+    """
 
 @Suite struct ConfigCLITests {
     @Test func theNearestConfigAppliesAndOptionsOverrideIt() throws {
@@ -91,21 +104,9 @@ let thanks = "Thanks @glowlabs for sending me this serum!\n"
     @Test func platformRulesAndPartnersComeFromTheConfig() throws {
         // A label past Instagram's fold is hidden; on a blog there is no fold.
         let late = String(repeating: "A slow morning with coffee and a long walk by the river. ", count: 3) + "Use my code CALM20 #ad\n"
-        let rule = """
-        signals:
-          - id: test.sunny
-            category: paid
-            severity: error
-            message: test signal
-            text: 'sunnybrand'
-            examples:
-              match: ['⟦sunnybrand⟧ rocks']
-              no-match: ['nothing here']
-
-        """
         let partners = "partners:\n  - name: Ridge\n    handles: ['@ridge']\n    relationship: gift\n"
         let project = try Project([".candor.yml": "jurisdictions: [us]\nplatform: blog\nrules: [extra]\npartners: brands/partners.yml\n",
-                                   "late.txt": late, "extra/sunny.yml": rule, "brands/partners.yml": partners,
+                                   "late.txt": late, "extra/sunny.yml": sunnyRule, "brands/partners.yml": partners,
                                    "b.txt": "sunnybrand rocks and so does @ridge\n"])
         defer { project.remove() }
         #expect(try CLI.run(["audit", project.path("late.txt")]).code == 0)
@@ -153,6 +154,51 @@ let thanks = "Thanks @glowlabs for sending me this serum!\n"
         let json = try CLI.run(["audit", "--format", "json", project.path("post.md")])
         let summary = try #require((try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])?["summary"] as? [String: Any])
         #expect(summary["suppressed"] as? Int == 1 && summary["unusedSuppressions"] as? Int == 1 && summary["baselined"] as? Int == 0)
+    }
+
+    @Test func misspeltSuppressionsAndStrayEnablesAreReported() throws {
+        let markdown = """
+        <!-- candor-disable-nextline affiliate.amazon-short-link: our shop -->
+        Grab it [here](https://amzn.to/3xKq9Lm).
+
+        <!-- candor-enable label.en.thanks -->
+
+        """
+        let project = try Project([".candor.yml": "jurisdictions: [us]\n", "post.md": markdown])
+        defer { project.remove() }
+        let result = try CLI.run(["audit", project.path("post.md")])
+        #expect(findingLines(result, project) == ["post.md:2:16: [affiliate.amazon-short-link]"])
+        #expect(project.clean(result.stderr) == """
+        post.md:1:1: warning: unknown suppression 'candor-disable-nextline' (expected candor-disable-next-line, candor-disable or candor-enable)
+        post.md:4:1: warning: candor-enable closes no candor-disable for label.en.thanks
+        candor: audited 1 post: 1 error, 0 warnings, 0 notes in 1 post; 2 unused suppressions
+
+        """)
+    }
+
+    @Test func fixesKeepSuppressionsWorking() throws {
+        // The disclosure goes above a candor-disable-next-line comment, never between it and its line,
+        // and what the project silenced stays silent in the fixed post.
+        let html = "<body>\n  <p>Intro.</p>\n  <!-- candor-disable-next-line html.link-rel: the shop's own tracking -->\n  <p>Grab it <a href=\"https://amzn.to/3xKq9Lm\">here</a></p>\n</body>\n"
+        let markdown = "# Finds\n\n<!-- candor-disable-next-line html.link-rel: the shop's own tracking -->\nGrab it <a href=\"https://amzn.to/3xKq9Lm\">here</a>.\n"
+        let project = try Project([".candor.yml": "jurisdictions: [us]\n", "post.html": html, "post.md": markdown])
+        defer { project.remove() }
+        let result = try CLI.run(["audit", "--fix", "--write", project.path("post.html"), project.path("post.md")])
+        #expect(result.code == 0)
+        #expect(result.stdout == "")
+        #expect(project.clean(result.stderr) == """
+        candor: post.html: added “#ad · I earn a commission if you buy through the links in this post”
+        candor: post.md: added “#ad · I earn a commission if you buy through the links in this post”
+        candor: audited 2 posts: 0 errors, 0 warnings, 0 notes in 0 posts; 2 suppressed
+
+        """)
+        #expect(try project.read("post.html") == "<body>\n  <p>Intro.</p>\n  <p>#ad &#xB7; I earn a commission if you buy through the links in this post</p>\n"
+            + "  <!-- candor-disable-next-line html.link-rel: the shop's own tracking -->\n  <p>Grab it <a href=\"https://amzn.to/3xKq9Lm\">here</a></p>\n</body>\n")
+        #expect(try project.read("post.md") == "# Finds\n\n#ad · I earn a commission if you buy through the links in this post\n\n"
+            + "<!-- candor-disable-next-line html.link-rel: the shop's own tracking -->\nGrab it <a href=\"https://amzn.to/3xKq9Lm\">here</a>.\n")
+        let again = try CLI.run(["audit", "--fail-on", "note", project.path("post.html"), project.path("post.md")])
+        #expect(again.code == 0)
+        #expect(again.stderr == "candor: audited 2 posts: 0 errors, 0 warnings, 0 notes in 0 posts; 2 suppressed\n")
     }
 
     @Test func blockSuppressionsInHTML() throws {
@@ -258,5 +304,63 @@ let thanks = "Thanks @glowlabs for sending me this serum!\n"
         try project.write("broken.json", "{}")
         #expect(try CLI.run(["audit", "--baseline", project.path("broken.json"), project.path("a.txt")]).code == 2)
         #expect(try CLI.run(["baseline", "update", "--baseline", project.path("missing.json"), project.path("a.txt")]).code == 2)
+        let fixing = try CLI.run(["baseline", "update", "--fix", "--write", "--baseline", baseline, project.path("a.txt")])
+        #expect(fixing.code == 2)
+        #expect(fixing.stderr.hasPrefix("Error: --fix cannot be used with candor baseline\n"))
+        #expect(try project.read("a.txt") == amazonCaption)
+    }
+
+    @Test func baselineCommandsShowTheirOwnUsage() throws {
+        for command in ["create", "update"] {
+            let help = try CLI.run(["baseline", command, "--help"])
+            #expect(help.code == 0)
+            #expect(help.stdout.contains("\nUSAGE: candor baseline \(command) [<options>] [<path> ...]\n"), "\(help.stdout)")
+            let wrong = try CLI.run(["baseline", command, "--bogus"])
+            #expect(wrong.code == 2)
+            #expect(wrong.stderr.hasSuffix("""
+                Usage: candor baseline \(command) [<options>] [<path> ...]
+                  See 'candor baseline \(command) --help' for more information.
+
+                """), "\(wrong.stderr)")
+        }
+        #expect(try CLI.run(["audit", "--help"]).stdout.contains("\nUSAGE: candor audit [<options>] [<path> ...]\n"))
+    }
+
+    @Test func rulesListAndTestUseTheConfiguredRules() throws {
+        // One example that fails: moonbrand is not sunnybrand.
+        let rule = sunnyRule.replacingOccurrences(of: "match: ['⟦sunnybrand⟧ rocks']", with: "match: ['⟦sunnybrand⟧ rocks', '⟦moonbrand⟧ rocks']")
+        let project = try Project([".candor.yml": "rules: [extra]\ndisable: [\"contest.*\"]\nseverity:\n  affiliate.amazon-tag: warning\n",
+                                   "extra/sunny.yml": rule])
+        defer { project.remove() }
+        func row(_ listing: String, _ id: String) -> [String]? {
+            listing.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }.first { $0.first == id }
+        }
+        let listed = try CLI.run(["rules", "list"], in: project.root)
+        #expect(listed.code == 0)
+        #expect(row(listed.stdout, "test.sunny").map { Array($0.prefix(5)) } == ["test.sunny", "signal", "text", "paid", "error"])
+        #expect(row(listed.stdout, "test.sunny")?.last?.hasSuffix("/extra/sunny.yml:2:5") == true)
+        #expect(row(listed.stdout, "affiliate.amazon-tag")?[4] == "warning")
+        #expect(row(listed.stdout, "contest.en.giveaway") == nil)
+        // --no-config lists the built-in rules as they ship; --config names another file.
+        let plain = try CLI.run(["rules", "list", "--no-config"], in: project.root)
+        #expect(row(plain.stdout, "test.sunny") == nil)
+        #expect(row(plain.stdout, "contest.en.giveaway") != nil)
+        #expect(row(plain.stdout, "affiliate.amazon-tag")?[4] == "error")
+        try project.write("other.yml", "disable: [affiliate.amazon-tag]\n")
+        let other = try CLI.run(["rules", "list", "--config", "other.yml"], in: project.root)
+        #expect(row(other.stdout, "affiliate.amazon-tag") == nil && row(other.stdout, "contest.en.giveaway") != nil)
+
+        // The configured rule's failing example fails `rules test`, as it would fail the audit.
+        let tested = try CLI.run(["rules", "test"], in: project.root)
+        #expect(tested.code == 1)
+        #expect(project.clean(tested.stderr).hasPrefix("extra/sunny.yml:"))
+        #expect(tested.stderr.contains("[test.sunny]\n"))
+        #expect(try CLI.run(["rules", "test", "--no-config"], in: project.root).code == 0)
+
+        try project.write(".candor.yml", "disable: [contest.nope]\n")
+        let broken = try CLI.run(["rules", "list"], in: project.root)
+        #expect(broken.code == 2)
+        #expect(project.clean(broken.stderr) == ".candor.yml:1:11: error: no rule 'contest.nope' (see `candor rules list`)\n")
+        #expect(try CLI.run(["rules", "test"], in: project.root).code == 2)
     }
 }

@@ -129,6 +129,38 @@ struct Repository {
         #expect(result.stderr == "candor: audited 0 posts: 0 errors, 0 warnings, 0 notes in 0 posts\n")
     }
 
+    @Test func theConfigsIncludeAndExcludeApplyToStagedFiles() throws {
+        let repo = try Repository()
+        try repo.write(".candor.yml", "jurisdictions: [us]\nexclude: [drafts]\n")
+        try repo.write("posts/gift-guide.md", Repository.undisclosed)
+        try repo.write("drafts/kettle.txt", "Grab it https://amzn.to/3xKq9Lm\n")
+        try repo.git("add", ".")
+        let result = try repo.candor("audit", "--staged")
+        #expect(result.code == 1)
+        #expect(result.stdout.hasPrefix("posts/gift-guide.md:7:22: "))
+        #expect(!result.stdout.contains("drafts/"))
+        #expect(result.stderr == "candor: audited 1 post: 1 error, 0 warnings, 0 notes in 1 post\n")
+    }
+
+    @Test func fixingTheIndexNeverTouchesTheWorkingTree() throws {
+        let repo = try Repository()
+        try repo.write("a.txt", "Grab it https://amzn.to/3xKq9Lm\n")
+        try repo.git("add", ".")
+        let working = "Grab it https://amzn.to/3xKq9Lm\nA paragraph not staged yet.\n"
+        try repo.write("a.txt", working)
+        let refused = try repo.candor("audit", "--staged", "--fix", "--write", "--jurisdiction", "us")
+        #expect(refused.code == 2)
+        #expect(refused.stderr.hasPrefix("Error: --fix --write cannot be used with --staged (it would replace each file with its staged content); `candor audit --staged --fix | git apply --cached` fixes the index\n"))
+        #expect(try repo.read("a.txt") == working)
+        // The diff is of the staged content, and applies to the index.
+        let diff = try repo.candor("audit", "--staged", "--fix", "--jurisdiction", "us")
+        #expect(diff.code == 1)
+        try repo.write("fix.patch", diff.stdout)
+        try repo.git("apply", "--cached", "fix.patch")
+        #expect(try repo.git("show", ":a.txt").stdout == "#ad · I earn a commission if you buy through the links in this post\nGrab it https://amzn.to/3xKq9Lm\n")
+        #expect(try repo.read("a.txt") == working)
+    }
+
     @Test func fromASubdirectoryPathsAreRelativeToIt() throws {
         let repo = try Repository()
         try repo.write("posts/gift-guide.md", Repository.undisclosed)
@@ -304,5 +336,37 @@ struct Repository {
         let passed = try Repository.run("git", ["commit", "-m", "Gift guide"], in: repo.root, environment: env)
         #expect(passed.code == 0, "\(passed.stdout)\(passed.stderr)")
         #expect((passed.stdout + passed.stderr).contains("Passed"))
+    }
+
+    /// The `candor-swift` hook as a user gets it: pre-commit clones this
+    /// repository at its current commit and builds it (`swift build -c release`,
+    /// about two minutes on two cores), then audits the staged posts.
+    @Test(.enabled(if: (try? Repository.run("git", ["rev-parse", "HEAD"], in: CLI.root).code) == 0, "needs this repository's git history"),
+          .timeLimit(.minutes(10)))
+    func theSwiftHookBuildsCandorFromThisRepository() throws {
+        let rev = try Repository.run("git", ["rev-parse", "HEAD"], in: CLI.root).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let repo = try Repository()
+        let env = ["PRE_COMMIT_HOME": try Repository.temporaryFolder().path]
+        try repo.write(".pre-commit-config.yaml", """
+            repos:
+              - repo: \(CLI.root.path)
+                rev: \(rev)
+                hooks:
+                  - id: candor-swift
+                    args: [--jurisdiction, us]
+
+            """)
+        try repo.write("posts/gift-guide.md", Repository.undisclosed)
+        try repo.git("add", ".")
+        let blocked = try Repository.run("pre-commit", ["run", "--files", "posts/gift-guide.md"], in: repo.root, environment: env)
+        #expect(blocked.code == 1, "\(blocked.stdout)\(blocked.stderr)")
+        #expect(blocked.stdout.contains("- hook id: candor-swift"))
+        #expect(blocked.stdout.contains("posts/gift-guide.md:7:22: \(Repository.finding)"))
+
+        try repo.write("posts/gift-guide.md", Repository.disclosed)
+        try repo.git("add", ".")
+        let passed = try Repository.run("pre-commit", ["run", "--files", "posts/gift-guide.md"], in: repo.root, environment: env)
+        #expect(passed.code == 0, "\(passed.stdout)\(passed.stderr)")
+        #expect(passed.stdout.contains("Passed"))
     }
 }

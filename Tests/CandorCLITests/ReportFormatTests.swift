@@ -3,10 +3,11 @@ import Foundation
 import Testing
 
 /// Runs python3 (the test suite's checker for formats other tools read) on `stdin`.
-private func python(_ arguments: [String], stdin: Data) throws -> CLI.Result {
+private func python(_ arguments: [String], stdin: Data, in directory: URL? = nil) throws -> CLI.Result {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = ["python3"] + arguments
+    if let directory { process.currentDirectoryURL = directory }
     let out = Pipe(), err = Pipe(), input = Pipe()
     process.standardOutput = out
     process.standardError = err
@@ -134,6 +135,87 @@ private func findings(_ arguments: [String]) throws -> [[String: Any]] {
         #expect(properties["line"] as? Int == 2 && properties["column"] as? Int == 26)
     }
 
+    /// Applies a SARIF document's fixes to their files as a consumer would: each
+    /// distinct replacement once, at its line and column (Unicode code points,
+    /// after any byte-order mark). Prints how many fixes each file had.
+    static let applyFixes = """
+        import json, sys
+        run = json.load(sys.stdin)["runs"][0]
+        changes = {}
+        for result in run["results"]:
+            for fix in result.get("fixes", []):
+                for change in fix["artifactChanges"]:
+                    for replacement in change["replacements"]:
+                        changes.setdefault(change["artifactLocation"]["uri"], set()).add(json.dumps(replacement, sort_keys=True))
+        for uri, replacements in sorted(changes.items()):
+            raw = open(uri, "rb").read()
+            bom = raw.startswith(b"\\xef\\xbb\\xbf")
+            lines = raw.decode("utf-8-sig").split("\\n")
+            for replacement in map(json.loads, replacements):
+                region = replacement["deletedRegion"]
+                assert (region["startLine"], region["startColumn"]) == (region["endLine"], region["endColumn"]), region
+                line, column = region["startLine"] - 1, region["startColumn"] - 1
+                text = "\\n".join(lines)
+                offset = sum(len(l) + 1 for l in lines[:line]) + column
+                lines = (text[:offset] + replacement["insertedContent"]["text"] + text[offset:]).split("\\n")
+            open(uri, "wb").write((b"\\xef\\xbb\\xbf" if bom else b"") + "\\n".join(lines).encode("utf-8"))
+            print(uri, len(replacements))
+        """
+
+    @Test func fixesAreTheOnesFixWouldWrite() throws {
+        let markdown = "---\ntitle: Picks\n---\n# Picks\n\nI love the beach.\n\n- my sandals: [here](https://amzn.to/3xYzAbc)\n"
+        let files = ["post.md": Data(markdown.utf8), "caption.txt": Data("\u{FEFF}Love it 💕\r\nGrab it https://amzn.to/3xKq9Lm\r\n".utf8),
+                     "gift-guide.html": try Data(contentsOf: CLI.root.appendingPathComponent("Samples/en/gift-guide.html")),
+                     "export.jsonl": Data(#"{"id": "1", "text": "Shop it https://amzn.to/3xYzAbc"}"#.utf8)]
+        let sarif = try CLI.temporaryFile("scratch", Data()).deletingLastPathComponent(), fixed = try CLI.temporaryFile("scratch", Data()).deletingLastPathComponent()
+        for (name, contents) in files {
+            try contents.write(to: sarif.appendingPathComponent(name))
+            try contents.write(to: fixed.appendingPathComponent(name))
+        }
+        let options = ["--jurisdiction", "us", "--jurisdiction", "uk"]
+        let result = try CLI.run(["audit", "--format", "sarif"] + options + files.keys.sorted(), in: sarif)
+        #expect(result.code == 1)
+        let validation = try python([CLI.root.appendingPathComponent("Tests/Support/validate_sarif.py").path, sarifSchema], stdin: Data(result.stdout.utf8))
+        #expect(validation.stdout == "valid\n", "\(validation.stdout)\(validation.stderr)")
+        let (_, results, _) = try sarifParts(result.stdout)
+        // The disclosure findings carry the fix; the search-engine note and the batch record do not.
+        for result in results {
+            let uri = (((result["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any])?["artifactLocation"] as? [String: Any])?["uri"] as? String
+            let expectsFix = result["ruleId"] as? String != "html.link-rel" && uri != "export.jsonl"
+            #expect((result["fixes"] != nil) == expectsFix, "\(result)")
+        }
+        let caption = try #require(results.first { (($0["fixes"] as? [[String: Any]])?.first?["artifactChanges"] as? [[String: Any]])?.first.map { ($0["artifactLocation"] as? [String: Any])?["uri"] as? String == "caption.txt" } == true })
+        let fix = try #require((caption["fixes"] as? [[String: Any]])?.first)
+        #expect((fix["description"] as? [String: Any])?["text"] as? String == "Add “#ad · This post contains affiliate links”")
+        let replacement = try #require(((fix["artifactChanges"] as? [[String: Any]])?.first?["replacements"] as? [[String: Any]])?.first)
+        #expect(replacement["deletedRegion"] as? [String: Int] == ["startLine": 1, "startColumn": 1, "endLine": 1, "endColumn": 1])
+        #expect((replacement["insertedContent"] as? [String: Any])?["text"] as? String == "#ad · This post contains affiliate links\r\n")
+
+        // Applied by a consumer, the fixes give exactly the files `--fix --write` writes.
+        let applied = try python(["-c", Self.applyFixes], stdin: Data(result.stdout.utf8), in: sarif)
+        #expect(applied.stdout == "caption.txt 1\ngift-guide.html 1\npost.md 1\n", "\(applied.stderr)")
+        #expect(try CLI.run(["audit", "--fix", "--write"] + options + files.keys.sorted(), in: fixed).code == 1)
+        for name in files.keys {
+            #expect(try Data(contentsOf: sarif.appendingPathComponent(name)) == Data(contentsOf: fixed.appendingPathComponent(name)), "\(name)")
+        }
+        #expect(try Data(contentsOf: fixed.appendingPathComponent("post.md")) != files["post.md"])
+    }
+
+    @Test func stdinHasALocationToo() throws {
+        let result = try CLI.run(["audit", "--format", "sarif", "--jurisdiction", "us", "-"], stdin: "Love it\nGrab it https://amzn.to/3xKq9Lm")
+        let validation = try python([CLI.root.appendingPathComponent("Tests/Support/validate_sarif.py").path, sarifSchema], stdin: Data(result.stdout.utf8))
+        #expect(validation.stdout == "valid\n", "\(validation.stdout)\(validation.stderr)")
+        let (_, results, _) = try sarifParts(result.stdout)
+        let location = try #require(((results.first?["locations"] as? [[String: Any]])?.first)?["physicalLocation"] as? [String: Any])
+        let artifact = try #require(location["artifactLocation"] as? [String: Any])
+        #expect(artifact["uri"] as? String == "stdin")
+        #expect(artifact["uriBaseId"] == nil)
+        #expect((artifact["description"] as? [String: Any])?["text"] as? String == "standard input")
+        #expect(location["region"] as? [String: Int] == ["startLine": 2, "startColumn": 9, "endLine": 2, "endColumn": 32])
+        // Nothing to write a fix to.
+        #expect(results.first?["fixes"] == nil)
+    }
+
     @Test func partnerRulesAreDescribed() throws {
         let partners = try CLI.temporaryFile("partners.yml", Data("""
             partners:
@@ -178,8 +260,8 @@ private func findings(_ arguments: [String]) throws -> [[String: Any]] {
             "Undisclosed affiliate relationship: Amazon Associates link with a tracking tag “https://www.amazon.com/dp/B0C8HQ2V7N?tag=maya.home-20” with no disclosure [US FTC]",
             "https://www.amazon.com/dp/B0C8HQ2V7N?tag=maya.home-20", "#ad · I earn a commission if you buy through the links in this post", "3", "45",
         ]))
-        // A handle is neutralised like any cell that starts with @.
-        #expect(rows.contains { $0[2] == "c-2001" && $0[3] == "'@runwithsam" && $0[1] == "2" })
+        // A plain handle is left as it is: it cannot evaluate to anything.
+        #expect(rows.contains { $0[2] == "c-2001" && $0[3] == "@runwithsam" && $0[1] == "2" })
     }
 
     @Test func untrustedTextRoundTripsAndCannotRunAsAFormula() throws {
@@ -193,6 +275,19 @@ private func findings(_ arguments: [String]) throws -> [[String: Any]] {
         #expect(row[3] == "'+1, \"quoted\"\r\nsecond line")
         #expect(row[11] == "https://amzn.to/3xKq9Lm")
         #expect(result.stdout.contains(#","'=HYPERLINK(""http://evil.example"",""x"")","#))
+    }
+
+    @Test func onlyPlainHandlesStartWithAnUnquotedAt() throws {
+        let authors = ["@maya.home_2", "@", "@SUM(1+1)*cmd|' /C calc'!A0", "@maya home", "@maya-home", "@mayá",
+                       "＝1+1", "＠x", "-2+3", "\t=1", "plain @maya"]
+        let records = authors.enumerated().map { index, author in
+            String(decoding: try! JSONSerialization.data(withJSONObject: ["id": "p\(index)", "author": author, "text": "Grab it https://amzn.to/3xKq9Lm"]), as: UTF8.self)
+        }
+        let result = try CLI.run(["audit", "--format", "csv", "--input-format", "jsonl", "--jurisdiction", "us", "-"], stdin: records.joined(separator: "\n"))
+        #expect(result.code == 1)
+        let rows = try rows(result.stdout)
+        #expect(rows.dropFirst().map { $0[3] } == ["@maya.home_2", "'@", "'@SUM(1+1)*cmd|' /C calc'!A0", "'@maya home", "'@maya-home", "'@mayá",
+                                                   "'＝1+1", "'＠x", "'-2+3", "'\t=1", "plain @maya"])
     }
 
     @Test func noFindingsStillWritesTheHeader() throws {
@@ -242,6 +337,18 @@ private func findings(_ arguments: [String]) throws -> [[String: Any]] {
         let result = try CLI.run(["audit", "--format", "csv", "--jurisdiction", "us", "--output", report.path, post.deletingLastPathComponent().path])
         #expect(result.stderr == "candor: audited 1 post: 1 error, 0 warnings, 0 notes in 1 post\n")
         #expect(try String(decoding: Data(contentsOf: report), as: UTF8.self).split(separator: "\r\n").count == 2)
+    }
+
+    @Test func anAuditedFileIsNeverTheReport() throws {
+        let post = try CLI.temporaryFile("post.txt", Data("Grab it https://amzn.to/3xKq9Lm\n".utf8))
+        let link = post.deletingLastPathComponent().appendingPathComponent("link.txt")
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: post)
+        for output in [post.path, link.path] {
+            let result = try CLI.run(["audit", "--format", "csv", "--output", output, post.path])
+            #expect(result.code == 2)
+            #expect(result.stderr.hasPrefix("Error: --output '\(output)' is one of the files to audit; write the report elsewhere\n"))
+            #expect(try Data(contentsOf: post) == Data("Grab it https://amzn.to/3xKq9Lm\n".utf8))
+        }
     }
 
     @Test func anUnwritableFileIsAUsageError() throws {

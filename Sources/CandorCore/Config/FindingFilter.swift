@@ -33,6 +33,17 @@ final class FindingFilter {
     }
 
     func apply(_ report: PostReport, document: SourceText, summary: inout AuditSummary) -> PostReport {
+        apply(report, document: document, summary: &summary, quiet: false)
+    }
+
+    /// The policy applied to a post already filtered once (its fixed version,
+    /// audited again): nothing counted, warned about, marked used or recorded.
+    func reapply(_ report: PostReport, document: SourceText) -> PostReport {
+        var uncounted = AuditSummary()
+        return apply(report, document: document, summary: &uncounted, quiet: true)
+    }
+
+    private func apply(_ report: PostReport, document: SourceText, summary: inout AuditSummary, quiet: Bool) -> PostReport {
         var report = report
         report.findings.removeAll { !policy.selection.isEnabled($0.ruleId) }
         for index in report.findings.indices {
@@ -44,14 +55,21 @@ final class FindingFilter {
             for suppression in Suppression.scan(document.bytes) {
                 let rules = suppression.rules.isEmpty ? "all rules" : suppression.rules.joined(separator: ", ")
                 let place = "\(report.path):\(suppression.line):\(suppression.column)"
-                if suppression.reason == nil { warn("\(place): warning: suppression for \(rules) gives no reason (add ': why' before '-->')\n") }
+                if let problem = suppression.problem {
+                    if !quiet {
+                        summary.unusedSuppressions += 1
+                        warn("\(place): warning: \(problem)\n")
+                    }
+                    continue
+                }
+                if suppression.reason == nil, !quiet { warn("\(place): warning: suppression for \(rules) gives no reason (add ': why' before '-->')\n") }
                 var used = false
                 for (index, finding) in report.findings.enumerated() where suppression.covers(finding) {
                     if keep[index] { summary.suppressed += 1 }
                     keep[index] = false
                     used = true
                 }
-                if !used {
+                if !used, !quiet {
                     summary.unusedSuppressions += 1
                     warn("\(place): warning: unused suppression for \(rules)\n")
                 }
@@ -59,20 +77,20 @@ final class FindingFilter {
         }
         if let ignore = policy.ignore, !report.findings.isEmpty {
             for (index, fingerprint) in fingerprints(report, in: ignore.directory).prints.enumerated() where ignore.entries[fingerprint] != nil {
-                usedIgnores.insert(fingerprint)
+                if !quiet { usedIgnores.insert(fingerprint) }
                 if keep[index] { summary.suppressed += 1 }
                 keep[index] = false
             }
         }
         if policy.baseline != nil, !report.findings.isEmpty {
             for (index, fingerprint) in fingerprints(report, in: baselineFolder).prints.enumerated() where keep[index] && baselined.contains(fingerprint) {
-                usedBaseline.insert(fingerprint)
+                if !quiet { usedBaseline.insert(fingerprint) }
                 summary.baselined += 1
                 keep[index] = false
             }
         }
         report.findings = report.findings.indices.filter { keep[$0] }.map { report.findings[$0] }
-        if let recorder = policy.recorder, !report.findings.isEmpty {
+        if let recorder = policy.recorder, !quiet, !report.findings.isEmpty {
             let (document, prints) = fingerprints(report, in: recorder.directory)
             recorder.add(report.findings.indices.map { index in
                 BaselineEntry(fingerprint: prints[index], ruleId: report.findings[index].ruleId,

@@ -20,6 +20,9 @@ public struct Suppression: Sendable, Equatable {
     /// Where the comment starts (line, column in Unicode scalars).
     public var line: Int
     public var column: Int
+    /// Why a `candor-` comment silences nothing (a misspelt directive, an
+    /// enable with nothing to close); its scope is then no line.
+    public var problem: String?
 
     public func covers(_ finding: Finding) -> Bool {
         guard rules.isEmpty || rules.contains(finding.ruleId) else { return false }
@@ -66,6 +69,7 @@ public struct Suppression: Sendable, Equatable {
                 blocks.append(block)
             case "candor-enable":
                 // Closes the blocks it names (all of them when it names none).
+                let open = blocks.count
                 blocks.removeAll { block in
                     guard rules.isEmpty || block.rules.isEmpty == false && Set(block.rules).isSubset(of: rules) else { return false }
                     var closed = block
@@ -73,8 +77,15 @@ public struct Suppression: Sendable, Equatable {
                     found.append(closed)
                     return true
                 }
+                if blocks.count == open {
+                    var stray = entry
+                    stray.problem = "candor-enable closes no candor-disable" + (rules.isEmpty ? "" : " for \(rules.joined(separator: ", "))")
+                    found.append(stray)
+                }
             default:
-                continue
+                var unknown = entry
+                unknown.problem = "unknown suppression '\(directive)' (expected candor-disable-next-line, candor-disable or candor-enable)"
+                found.append(unknown)
             }
         }
         // A block never enabled again runs to the end of the document.

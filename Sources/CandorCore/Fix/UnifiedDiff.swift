@@ -1,17 +1,24 @@
-/// The unified diff of a fix: lines inserted at one place, with three lines of
+/// The unified diff of a fix: the lines that differ, with three lines of
 /// context, as `patch` and `git apply` read it.
 enum UnifiedDiff {
-    static func insertion(path: String, original: [UInt8], fixed: [UInt8], at line: Int, count: Int) -> String {
+    static func of(path: String, original: [UInt8], fixed: [UInt8]) -> String {
         let before = lines(original), after = lines(fixed)
-        let first = max(0, line - 3)
-        let oldEnd = min(before.count, line + 3)
-        let oldCount = oldEnd - first, newCount = oldCount + count
+        // The changed lines lie between the longest common prefix and suffix.
+        var prefix = 0
+        while prefix < before.count, prefix < after.count, before[prefix] == after[prefix] { prefix += 1 }
+        var suffix = 0
+        while suffix < before.count - prefix, suffix < after.count - prefix,
+              before[before.count - 1 - suffix] == after[after.count - 1 - suffix] { suffix += 1 }
+        let first = max(0, prefix - 3)
+        let oldEnd = min(before.count, before.count - suffix + 3), newEnd = after.count - (before.count - oldEnd)
+        let oldCount = oldEnd - first, newCount = newEnd - first
         // A hunk that covers no old lines is numbered from the line before it.
-        let oldStart = oldCount == 0 ? first : first + 1
-        var text = "--- a/\(path)\n+++ b/\(path)\n@@ -\(oldStart),\(oldCount) +\(first + 1),\(newCount) @@\n"
-        for index in first..<line { text += " " + show(before[index]) }
-        for index in line..<(line + count) { text += "+" + show(after[index]) }
-        for index in line..<oldEnd { text += " " + show(before[index]) }
+        let oldStart = oldCount == 0 ? first : first + 1, newStart = newCount == 0 ? first : first + 1
+        var text = "--- a/\(path)\n+++ b/\(path)\n@@ -\(oldStart),\(oldCount) +\(newStart),\(newCount) @@\n"
+        for index in first..<prefix { text += " " + show(before[index]) }
+        for index in prefix..<(before.count - suffix) { text += "-" + show(before[index]) }
+        for index in prefix..<(after.count - suffix) { text += "+" + show(after[index]) }
+        for index in (before.count - suffix)..<oldEnd { text += " " + show(before[index]) }
         return text
     }
 

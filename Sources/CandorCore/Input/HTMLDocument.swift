@@ -16,20 +16,42 @@ import CLibXML2
 enum HTMLDocument {
     /// The post for a whole `.html` file.
     static func post(path: String, text: SourceText) -> Post {
-        // A dropped BOM: parse the file itself, so positions count from its first byte.
-        var document = text, start = 0
-        if text.origin != nil, text.document.bytes.starts(with: TextDecoding.bom), text.document.bytes.count == text.bytes.count + 3 {
-            document = text.document
-            start = 3
-        }
+        let (document, start) = whole(text)
         var extractor = TextExtractor(document: document)
         var links: [Link] = []
         extract(start..<document.bytes.count, into: &extractor, links: &links)
         return Post(path: path, text: extractor.text(), links: links, platform: .blog)
     }
 
+    /// The bytes to parse for a whole file, and where to start. A dropped BOM:
+    /// parse the file itself, so positions count from its first byte.
+    private static func whole(_ text: SourceText) -> (document: SourceText, start: Int) {
+        if text.origin != nil, text.document.bytes.starts(with: TextDecoding.bom), text.document.bytes.count == text.bytes.count + 3 {
+            return (text.document, 3)
+        }
+        return (text, 0)
+    }
+
+    /// Where a paragraph can be added to a whole file without breaking it: before
+    /// each outermost paragraph, heading, list, table, quote, figure or rule that
+    /// is shown and not page chrome (inside nav, header, footer or aside), as the
+    /// offsets of their start tags; and just past the `<body>` tag, if written.
+    static func paragraphPlaces(_ text: SourceText) -> (blocks: [Int], bodyStart: Int?) {
+        let (document, start) = whole(text)
+        var extractor = TextExtractor(document: document)
+        var links: [Link] = []
+        var places: Walker.Places? = Walker.Places()
+        walk(start..<document.bytes.count, into: &extractor, links: &links, places: &places)
+        return (places?.blocks ?? [], places?.bodyStart)
+    }
+
     /// Appends the visible text of `range` of `extractor.document` (a whole HTML document or a fragment) to `extractor`, and the links found there to `links` (spans in extractor coordinates).
     static func extract(_ range: Range<Int>, into extractor: inout TextExtractor, links: inout [Link]) {
+        var places: Walker.Places?
+        walk(range, into: &extractor, links: &links, places: &places)
+    }
+
+    private static func walk(_ range: Range<Int>, into extractor: inout TextExtractor, links: inout [Link], places: inout Walker.Places?) {
         let range = range.clamped(to: 0..<extractor.document.bytes.count)
         guard !range.isEmpty, range.count < Int(Int32.max) else { return }
         _ = initialized
@@ -44,7 +66,9 @@ enum HTMLDocument {
         guard let document = parsed else { return }
         defer { xmlFreeDoc(document) }
         var walker = Walker(source: source, cursor: range.lowerBound, end: range.upperBound)
+        walker.places = places
         walker.walk(document.pointee.children, into: &extractor, links: &links)
+        places = walker.places
     }
 
     /// libxml2 sets up its tables once, before any thread parses.
@@ -60,6 +84,9 @@ enum HTMLDocument {
     static let separatedElements: Set<String> = ["td", "th", "button", "label", "select", "input", "img"]
     /// Never shown to readers (noscript only to those without scripting).
     static let hiddenElements: Set<String> = ["script", "style", "noscript", "template"]
+    /// Blocks a paragraph can go before (`paragraphPlaces`), and page chrome, where it should not.
+    static let paragraphBlocks: Set<String> = ["p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "table", "blockquote", "pre", "figure", "hr"]
+    static let chromeElements: Set<String> = ["nav", "header", "footer", "aside"]
     /// Elements whose text the parser keeps as written, entities and all.
     static let rawTextElements: Set<String> = ["script", "style"]
 
@@ -84,6 +111,15 @@ private struct Walker {
     /// Source bytes before the cursor are accounted for.
     var cursor: Int
     let end: Int
+
+    /// What `HTMLDocument.paragraphPlaces` records; nil when not asked.
+    struct Places {
+        var blocks: [Int] = []
+        var bodyStart: Int?
+        /// Paragraph blocks and chrome elements open around the walk.
+        var depth = 0
+    }
+    var places: Places?
 
     /// An open `<a>`: where its text starts, its URL and where the URL is written.
     private struct PendingLink {
@@ -128,6 +164,7 @@ private struct Walker {
                         link = attributes(of: tag, into: &extractor)
                     }
                     if !isHidden { boundary(name, into: &extractor) }
+                    if !isHidden, places != nil { record(name, tag: tag) }
                     steps.append(.leave(isHidden ? "" : name, link: link))
                     push(node.pointee.children, hidden: isHidden, raw: isRaw)
                 default:
@@ -145,8 +182,16 @@ private struct Walker {
                     extractor.separate(at: link.value.upperBound)
                 }
                 boundary(name, into: &extractor)
+                if places != nil, HTMLDocument.paragraphBlocks.contains(name) || HTMLDocument.chromeElements.contains(name) { places?.depth -= 1 }
             }
         }
+    }
+
+    private mutating func record(_ name: String, tag: HTMLStartTag?) {
+        if name == "body", let tag { places?.bodyStart = tag.end }
+        guard HTMLDocument.paragraphBlocks.contains(name) || HTMLDocument.chromeElements.contains(name) else { return }
+        if places?.depth == 0, let tag, HTMLDocument.paragraphBlocks.contains(name) { places?.blocks.append(tag.start) }
+        places?.depth += 1
     }
 
     /// Block elements end a line on both sides; cells and images are set apart by a space.

@@ -38,12 +38,22 @@ final class CSVReporter: Reporter {
         cells.map(field).joined(separator: ",") + "\r\n"
     }
 
-    /// Post text is untrusted: a cell a spreadsheet would run as a formula
-    /// (starting with =, +, -, @, tab or CR) is prefixed with a quote mark.
+    /// Post text is untrusted: a cell a spreadsheet could read as a formula is
+    /// prefixed with a quote mark. That is one starting with =, +, -, tab or CR
+    /// (or the full-width ＝ ＋ － ＠ that East Asian spreadsheets read the same),
+    /// or with @ unless a plain handle follows (ASCII letters, digits, _ and .
+    /// only): `@name` calls no function and reaches nothing outside the sheet.
     static func field(_ value: String) -> String {
         var value = value
-        if let first = value.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) { value = "'" + value }
+        if let first = value.unicodeScalars.first, "=+-@\t\r＝＋－＠".unicodeScalars.contains(first), !isHandle(value) { value = "'" + value }
         guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }) else { return value }
         return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
+
+    /// `@` and then only ASCII letters, digits, `_` and `.`: an account handle.
+    static func isHandle(_ value: String) -> Bool {
+        value.hasPrefix("@") && value.utf8.count > 1 && value.utf8.dropFirst().allSatisfy(handleBytes.contains)
+    }
+
+    private static let handleBytes = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.".utf8)
 }

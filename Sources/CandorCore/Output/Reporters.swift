@@ -58,7 +58,13 @@ public enum OutputFormat: String, Sendable, CaseIterable {
 /// Turns reports into output. `write` receives report text for stdout.
 public protocol Reporter: AnyObject {
     func report(_ report: PostReport, text: SourceText)
+    /// With the fix `--fix` would make to the post's file, for formats that carry fixes (SARIF).
+    func report(_ report: PostReport, text: SourceText, fix: Fixer.Fix?)
     func finish(_ summary: AuditSummary)
+}
+
+extension Reporter {
+    public func report(_ report: PostReport, text: SourceText, fix: Fixer.Fix?) { self.report(report, text: text) }
 }
 
 /// `rules` lets SARIF describe every rule the run could report.

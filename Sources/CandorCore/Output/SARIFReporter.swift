@@ -21,10 +21,15 @@ final class SARIFReporter: Reporter {
         ruleIndex = Dictionary(self.rules.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
-    func report(_ report: PostReport, text: SourceText) {
+    func report(_ report: PostReport, text: SourceText) { self.report(report, text: text, fix: nil) }
+
+    /// `fix` goes with each result it mends.
+    func report(_ report: PostReport, text: SourceText, fix: Fixer.Fix?) {
         var output = start()
+        let open = Set(fix.map { Fingerprint.of($0.report) } ?? [])
         for (finding, fingerprint) in zip(report.findings, Fingerprint.of(report)) {
-            output += (firstResult ? "\n" : ",\n") + result(finding, fingerprint: fingerprint, report: report, document: text.document)
+            let mended = Fixer.needsDisclosure(finding) && !open.contains(fingerprint) ? fix : nil
+            output += (firstResult ? "\n" : ",\n") + result(finding, fingerprint: fingerprint, report: report, document: text.document, fix: mended)
             firstResult = false
         }
         if !output.isEmpty { write(output) }
@@ -59,7 +64,7 @@ final class SARIFReporter: Reporter {
         return "{\"$schema\":\"\(Self.schema)\",\"version\":\"2.1.0\",\"runs\":[{" + out.text + ",\"results\":["
     }
 
-    private func result(_ finding: Finding, fingerprint: String, report: PostReport, document: SourceText) -> String {
+    private func result(_ finding: Finding, fingerprint: String, report: PostReport, document: SourceText, fix: Fixer.Fix?) -> String {
         let out = JSONOut()
         out.object {
             out.field("ruleId", finding.ruleId)
@@ -67,19 +72,47 @@ final class SARIFReporter: Reporter {
             out.field("level", finding.severity.rawValue)
             out.key("message")
             out.object { out.field("text", "\(finding.message). Fix: \(TextReporter.advice(finding, platform: report.platform)).") }
-            if let artifact = artifact(report.path) {
-                out.key("locations")
-                out.array([artifact]) { artifact in
+            let artifact = artifact(report.path)
+            out.key("locations")
+            out.array([artifact]) { artifact in
+                out.object {
+                    out.key("physicalLocation")
                     out.object {
-                        out.key("physicalLocation")
-                        out.object {
-                            out.key("artifactLocation")
+                        out.key("artifactLocation")
+                        artifactLocation(artifact, out: out)
+                        out.key("region")
+                        out.object { region(finding, record: report.record, document: document, out: out) }
+                    }
+                }
+            }
+            if let fix {
+                // An insertion: an empty region where the disclosure goes, and what goes there.
+                let at = document.position(of: fix.offset)
+                out.key("fixes")
+                out.array([fix]) { fix in
+                    out.object {
+                        out.key("description")
+                        out.object { out.field("text", "Add " + fix.added.map { "“\($0)”" }.joined(separator: " and ")) }
+                        out.key("artifactChanges")
+                        out.array([artifact]) { artifact in
                             out.object {
-                                out.field("uri", artifact.uri)
-                                if let base = artifact.base { out.field("uriBaseId", base) }
+                                out.key("artifactLocation")
+                                artifactLocation(artifact, out: out)
+                                out.key("replacements")
+                                out.array([fix]) { fix in
+                                    out.object {
+                                        out.key("deletedRegion")
+                                        out.object {
+                                            out.field("startLine", at.line)
+                                            out.field("startColumn", at.column)
+                                            out.field("endLine", at.line)
+                                            out.field("endColumn", at.column)
+                                        }
+                                        out.key("insertedContent")
+                                        out.object { out.field("text", String(decoding: fix.inserted, as: UTF8.self)) }
+                                    }
+                                }
                             }
-                            out.key("region")
-                            out.object { region(finding, record: report.record, document: document, out: out) }
                         }
                     }
                 }
@@ -122,10 +155,23 @@ final class SARIFReporter: Reporter {
         }
     }
 
-    private func artifact(_ path: String) -> (uri: String, base: String?)? {
-        guard path != "-" else { return nil }
+    /// A file under the current directory relative to SRCROOT, any other absolute;
+    /// stdin, which SARIF has no URI for, as the relative `stdin` described as such.
+    private func artifact(_ path: String) -> (uri: String, base: String?) {
+        guard path != "-" else { return ("stdin", nil) }
         if let relative = ReportPath.relative(path) { return (ReportPath.uri(relative), "SRCROOT") }
         return ("file://" + ReportPath.uri(ReportPath.absolute(path)), nil)
+    }
+
+    private func artifactLocation(_ artifact: (uri: String, base: String?), out: JSONOut) {
+        out.object {
+            out.field("uri", artifact.uri)
+            if let base = artifact.base { out.field("uriBaseId", base) }
+            if artifact.uri == "stdin", artifact.base == nil {
+                out.key("description")
+                out.object { out.field("text", "standard input") }
+            }
+        }
     }
 
     /// A base URI must end with a slash.

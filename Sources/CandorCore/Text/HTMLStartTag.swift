@@ -4,7 +4,8 @@ struct HTMLStartTag {
     let name: String
     /// Lower-cased names; value ranges in the source, without quotes.
     let attributes: [(name: String, value: Range<Int>)]
-    /// Offset just past the tag's `>`.
+    /// Offsets of the tag's `<` and just past its `>`.
+    let start: Int
     let end: Int
 
     /// The tag starting at `start` (which holds `<`), reading no further than `limit`; nil if it is not a start tag.
@@ -26,9 +27,9 @@ struct HTMLStartTag {
         while true {
             skipBlanks()
             guard index < limit else { break }
-            if at(">") { return HTMLStartTag(name: tagName, attributes: attributes, end: index + 1) }
+            if at(">") { return HTMLStartTag(name: tagName, attributes: attributes, start: start, end: index + 1) }
             if at("/"), index + 1 < limit, source[index + 1] == UInt8(ascii: ">") {
-                return HTMLStartTag(name: tagName, attributes: attributes, end: index + 2)
+                return HTMLStartTag(name: tagName, attributes: attributes, start: start, end: index + 2)
             }
             guard isLetter(source[index]) || at("_") || at(":") || at(".") else {
                 while index < limit, !isBlank(source[index]), !at(">"), !(at("/") && index + 1 < limit && source[index + 1] == UInt8(ascii: ">")) {
@@ -54,7 +55,7 @@ struct HTMLStartTag {
                 attributes.append((attribute, valueStart..<index))
             }
         }
-        return HTMLStartTag(name: tagName, attributes: attributes, end: limit)
+        return HTMLStartTag(name: tagName, attributes: attributes, start: start, end: limit)
     }
 
     /// The first attribute called `name` (later repeats are ignored, as parsers do).
