@@ -64,7 +64,7 @@ public func runAudit(_ request: AuditRequest, rules: RuleSet,
     let auditor = Auditor(rules: rules)
     // SARIF carries the fix `--fix` would make, so it needs the fixer too.
     let fixer = request.fix != nil || request.format == .sarif ? Fixer(auditor: auditor, options: request.options) : nil
-    let runner = AuditRunner(auditor: auditor, options: request.options, workers: request.workers) { report, post in
+    let runner = AuditRunner(auditor: auditor, options: request.options, workers: request.workers, problem: problem) { report, post in
         let report = filter.apply(report, document: post.text.document, summary: &summary)
         // A fixed post is judged by the same policy, so what it silenced stays silent.
         let policy: Fixer.Policy = { report, bytes in filter.reapply(report, document: SourceText(bytes)) }
@@ -81,7 +81,7 @@ public func runAudit(_ request: AuditRequest, rules: RuleSet,
         reporter.report(report, text: post.text, fix: request.format == .sarif ? fixer?.proposal(post, report: report, format: request.inputFormat, policy: policy) : nil)
     }
     for source in sources {
-        PostReader(source: source, options: request.read).read(post: runner.add, problem: problem)
+        PostReader(source: source, options: request.read).read(runner.add)
     }
     runner.flush()
     filter.finish()

@@ -5,52 +5,112 @@ import Synchronization
 /// Audits a stream of posts on several threads and hands the reports back in
 /// input order. Posts are taken in bounded chunks, so memory stays flat however
 /// long the stream is.
+///
+/// With more than one worker the work is pipelined: while the workers parse
+/// and audit one chunk, the caller's thread reads the next and reports the
+/// previous one. At most two chunks are held at any time.
 public final class AuditRunner {
     public let auditor: Auditor
     public let options: AuditOptions
     public let workers: Int
     private let chunkSize: Int
-    private var pending: [Post] = []
+    private var pending: [InputItem] = []
+    private var inFlight: InFlight?
     private let scratches: [MatchScratch]
     private let emit: (PostReport, Post) -> Void
+    private let problem: (InputProblem) -> Void
 
-    public init(auditor: Auditor, options: AuditOptions, workers: Int, chunkSize: Int = 256,
+    public init(auditor: Auditor, options: AuditOptions, workers: Int, chunkSize: Int = 512,
+                problem: @escaping (InputProblem) -> Void = { _ in },
                 emit: @escaping (PostReport, Post) -> Void) {
         self.auditor = auditor
         self.options = options
         self.workers = max(1, workers)
         self.chunkSize = chunkSize
         self.emit = emit
-        // One scratch per worker slot: slot i is only ever used by iteration i.
+        self.problem = problem
+        // One scratch per worker slot: slot i is only ever used by iteration i,
+        // and only one chunk is audited at a time.
         scratches = (0..<max(1, workers)).map { _ in MatchScratch() }
     }
 
-    public func add(_ post: Post) {
-        pending.append(post)
-        if pending.count >= chunkSize { flush() }
+    public func add(_ post: Post) { add(.post(post)) }
+
+    public func add(_ item: InputItem) {
+        pending.append(item)
+        if pending.count >= chunkSize { dispatchPending() }
     }
 
-    /// Audits whatever is buffered. Call once the input is exhausted.
+    /// Audits whatever is buffered and reports everything. Call once the input is exhausted.
     public func flush() {
+        dispatchPending()
+        if let last = inFlight {
+            inFlight = nil
+            report(last.wait())
+        }
+    }
+
+    /// What one input item came to.
+    private struct Outcome: Sendable {
+        var problems: [InputProblem] = []
+        var post: Post?
+        var report: PostReport?
+    }
+
+    private static func outcome(of item: InputItem, auditor: Auditor, options: AuditOptions, scratch: MatchScratch) -> Outcome {
+        switch item {
+        case let .problem(problem): return Outcome(problems: [problem])
+        case let .post(post): return Outcome(post: post, report: auditor.audit(post, options: options, scratch: scratch))
+        case let .jsonLine(line):
+            let (post, problems) = line.parse()
+            return Outcome(problems: problems, post: post, report: post.map { auditor.audit($0, options: options, scratch: scratch) })
+        }
+    }
+
+    private func report(_ outcomes: [Outcome]) {
+        for outcome in outcomes {
+            outcome.problems.forEach(problem)
+            if let report = outcome.report, let post = outcome.post { emit(report, post) }
+        }
+    }
+
+    private func dispatchPending() {
         guard !pending.isEmpty else { return }
-        let posts = pending
+        let items = pending
         pending.removeAll(keepingCapacity: true)
-        let slots = min(workers, posts.count)
-        if slots == 1 {
-            for post in posts { emit(auditor.audit(post, options: options, scratch: scratches[0]), post) }
+        if workers == 1 {
+            report(items.map { AuditRunner.outcome(of: $0, auditor: auditor, options: options, scratch: scratches[0]) })
             return
         }
-        let results = Mutex([PostReport?](repeating: nil, count: posts.count))
-        let auditor = self.auditor, options = self.options
-        nonisolated(unsafe) let scratches = self.scratches
-        DispatchQueue.concurrentPerform(iterations: slots) { slot in
-            var local: [(Int, PostReport)] = []
-            for index in stride(from: slot, to: posts.count, by: slots) {
-                local.append((index, auditor.audit(posts[index], options: options, scratch: scratches[slot])))
+        let previous = inFlight?.wait()
+        inFlight = InFlight(items: items, auditor: auditor, options: options, scratches: scratches)
+        if let previous { report(previous) }
+    }
+
+    /// One chunk being audited on the workers.
+    private final class InFlight: @unchecked Sendable {
+        private let done = DispatchSemaphore(value: 0)
+        private let results: Mutex<[Outcome?]>
+
+        init(items: [InputItem], auditor: Auditor, options: AuditOptions, scratches: [MatchScratch]) {
+            results = Mutex([Outcome?](repeating: nil, count: items.count))
+            let slots = min(scratches.count, items.count)
+            nonisolated(unsafe) let scratches = scratches
+            DispatchQueue.global().async { [self] in
+                DispatchQueue.concurrentPerform(iterations: slots) { slot in
+                    var local: [(Int, Outcome)] = []
+                    for index in stride(from: slot, to: items.count, by: slots) {
+                        local.append((index, AuditRunner.outcome(of: items[index], auditor: auditor, options: options, scratch: scratches[slot])))
+                    }
+                    results.withLock { all in for (index, outcome) in local { all[index] = outcome } }
+                }
+                done.signal()
             }
-            results.withLock { all in for (index, report) in local { all[index] = report } }
         }
-        let reports = results.withLock { $0 }
-        for (index, report) in reports.enumerated() { emit(report!, posts[index]) }
+
+        func wait() -> [Outcome] {
+            done.wait()
+            return results.withLock { $0.map { $0! } }
+        }
     }
 }

@@ -65,14 +65,14 @@ public struct Auditor: Sendable {
     private let linkExtractor = LinkExtractor()
     private let detector: LanguageDetector
     /// Each rule's keywords as bytes, in rule order.
-    private let signalKeywords: [[[UInt8]]]
-    private let labelKeywords: [[[UInt8]]]
+    private let signalKeywords: [[Keyword]]
+    private let labelKeywords: [[Keyword]]
 
     public init(rules: RuleSet) {
         self.rules = rules
         detector = LanguageDetector(profiles: rules.languages)
-        signalKeywords = rules.signals.map { $0.keywords.map { Array($0.utf8) } }
-        labelKeywords = rules.disclosures.map { $0.keywords.map { Array($0.utf8) } }
+        signalKeywords = rules.signals.map { $0.keywords.map(Keyword.init) }
+        labelKeywords = rules.disclosures.map { $0.keywords.map(Keyword.init) }
     }
 
     private struct Hit<Rule> {
@@ -93,7 +93,7 @@ public struct Auditor: Sendable {
         var haystackBytes = text.bytes
         for link in links { haystackBytes += Array("\n\(link.url.host)\(link.url.path)?\(link.url.query)".utf8) }
         let haystack = KeywordHaystack(haystackBytes)
-        func mayMatch(_ keywords: [[UInt8]]) -> Bool { keywords.isEmpty || keywords.contains(where: haystack.contains) }
+        func mayMatch(_ keywords: [Keyword]) -> Bool { keywords.isEmpty || keywords.contains(where: haystack.contains) }
         func failed(_ ruleID: String, _ failure: MatchFailure) {
             diagnostics.append("rule '\(ruleID)' gave up on \(describe(post)): \(failure)")
         }

@@ -4,6 +4,29 @@ import Glibc
 import Darwin
 #endif
 
+/// A rule keyword. `\b` at either end asks that the keyword begin (or end) a
+/// word there: the neighbouring byte is not an ASCII letter, digit or `_`.
+/// Bytes beyond ASCII always count as a boundary, so the filter never rejects
+/// a post PCRE2's Unicode `\b` would accept.
+struct Keyword: Sendable {
+    let bytes: [UInt8]
+    let wordStart: Bool
+    let wordEnd: Bool
+
+    init(_ text: String) {
+        var bytes = Array(text.utf8)
+        wordStart = bytes.starts(with: [0x5C, 0x62]) && bytes.count > 2
+        if wordStart { bytes.removeFirst(2) }
+        wordEnd = bytes.count > 2 && bytes.suffix(2).elementsEqual([0x5C, 0x62])
+        if wordEnd { bytes.removeLast(2) }
+        self.bytes = bytes
+    }
+
+    @inline(__always) static func isWordByte(_ byte: UInt8) -> Bool {
+        (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x5F
+    }
+}
+
 /// Text searched for rule keywords. ASCII and Latin-1 capitals (À–Þ) are folded
 /// to lower case, as keywords are stored; other bytes are compared as they are.
 struct KeywordHaystack {
@@ -31,7 +54,11 @@ struct KeywordHaystack {
 
     init(_ text: String) { self.init(Array(text.utf8)) }
 
-    func contains(_ keyword: [UInt8]) -> Bool {
+    func contains(_ keyword: Keyword) -> Bool {
+        contains(keyword.bytes, wordStart: keyword.wordStart, wordEnd: keyword.wordEnd)
+    }
+
+    func contains(_ keyword: [UInt8], wordStart: Bool = false, wordEnd: Bool = false) -> Bool {
         guard let first = keyword.first else { return true }
         for index in keyword.indices.dropLast() {
             let pair = Int(keyword[index]) << 8 | Int(keyword[index + 1])
@@ -47,7 +74,11 @@ struct KeywordHaystack {
                     let offset = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
                     // Checking the second byte first spares most calls to memcmp.
                     if needle.count == 1 || (base[offset + 1] == needle[1]
-                        && memcmp(base + offset, needle.baseAddress!, needle.count) == 0) { return true }
+                        && memcmp(base + offset, needle.baseAddress!, needle.count) == 0) {
+                        let end = offset + needle.count
+                        if (!wordStart || offset == 0 || !Keyword.isWordByte(base[offset - 1]))
+                            && (!wordEnd || end == haystack.count || !Keyword.isWordByte(base[end])) { return true }
+                    }
                     start = offset + 1
                 }
                 return false

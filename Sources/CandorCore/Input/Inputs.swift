@@ -143,6 +143,33 @@ public struct ReadOptions: Sendable {
     }
 }
 
+/// What a reader hands over, in input order.
+public enum InputItem: Sendable {
+    case post(Post)
+    case problem(InputProblem)
+    /// A JSONL line whose parsing is left to whichever thread audits it.
+    case jsonLine(JSONLine)
+}
+
+/// One line of a JSONL batch, not yet parsed.
+public struct JSONLine: Sendable {
+    public let path: String
+    public let number: Int
+    public let bytes: [UInt8]
+    public let fields: FieldMapping
+
+    /// The post, or nil when the line is not a record; with what was wrong or repaired.
+    public func parse() -> (post: Post?, problems: [InputProblem]) {
+        var problems: [InputProblem] = []
+        switch BatchRecord.parseJSON(bytes, fields: fields, warn: { problems.append(InputProblem(path: path, line: number, message: $0)) }) {
+        case let .success(record): return (record.post(path: path, record: number), problems)
+        case let .failure(message):
+            problems.append(InputProblem(path: path, line: number, message: message))
+            return (nil, problems)
+        }
+    }
+}
+
 /// Reads posts from a source and hands them over one at a time, streaming:
 /// a batch file is never held in memory whole.
 public struct PostReader {
@@ -156,6 +183,22 @@ public struct PostReader {
 
     /// Calls `post` for every post and `problem` for every unreadable part, in input order.
     public func read(post: (Post) -> Void, problem: (InputProblem) -> Void) {
+        read { item in
+            switch item {
+            case let .post(parsed): post(parsed)
+            case let .problem(found): problem(found)
+            case let .jsonLine(line):
+                let (parsed, problems) = line.parse()
+                problems.forEach(problem)
+                if let parsed { post(parsed) }
+            }
+        }
+    }
+
+    /// Hands over every post, problem and unparsed JSONL line, in input order.
+    public func read(_ item: (InputItem) -> Void) {
+        func post(_ post: Post) { item(.post(post)) }
+        func problem(_ problem: InputProblem) { item(.problem(problem)) }
         var stream: ByteStream
         if let contents = source.contents {
             stream = ByteStream(bytes: contents)
@@ -189,10 +232,7 @@ public struct PostReader {
                 }
                 guard bytes.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { return }
                 let line = number == 1 ? Array(TextDecoding.droppingBOM(bytes)) : bytes
-                switch BatchRecord.parseJSON(line, fields: options.fields, warn: { problem(InputProblem(path: source.path, line: number, message: $0)) }) {
-                case let .success(record): post(record.post(path: source.path, record: number))
-                case let .failure(message): problem(InputProblem(path: source.path, line: number, message: message))
-                }
+                item(.jsonLine(JSONLine(path: source.path, number: number, bytes: line, fields: options.fields)))
             }
         case .csv:
             let tabSeparated = URL(fileURLWithPath: source.path).pathExtension.lowercased() == "tsv"

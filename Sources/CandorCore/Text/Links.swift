@@ -489,27 +489,42 @@ public struct LinkExtractor: Sendable {
                     }
                 }
             }
+            // Each pattern runs only when the bytes it cannot match without are
+            // present: most posts hold no link at all.
+            let bytes = text.bytes
             if known == nil {
                 var markdown: [Range<Int>] = []
-                each(self.markdown) { groups in
+                if bytes.firstRange(of: [0x5D, 0x28], from: 0) != nil { each(self.markdown) { groups in
                     append(url: groups[2], text: groups[1])
                     markdown.append(groups[0]!)
-                }
+                } }
                 taken = markdown
                 var html: [Range<Int>] = []
-                each(self.html) { groups in
+                if bytes.firstRange(of: [0x3C], from: 0) != nil { each(self.html) { groups in
                     guard !isTaken(groups[0]!) else { return }
                     append(url: groups[1] ?? groups[2], text: groups[3])
                     html.append(groups[0]!)
-                }
+                } }
                 taken = (markdown + html).sorted { $0.lowerBound < $1.lowerBound }
             }
-            each(bare) { groups in
+            if LinkExtractor.mayHoldBareURL(bytes) { each(bare) { groups in
                 let span = trimTrailingPunctuation(groups[0]!, in: text.bytes)
                 if !isTaken(span) { append(url: span, text: nil) }
-            }
+            } }
         }
         return links.sorted { $0.urlSpan.lowerBound < $1.urlSpan.lowerBound }
+    }
+
+    /// A bare URL has a `/` (after its scheme, or after a scheme-less host) or
+    /// starts with `www.` in any case.
+    static func mayHoldBareURL(_ bytes: [UInt8]) -> Bool {
+        if bytes.firstRange(of: [0x2F], from: 0) != nil { return true }
+        var from = 3
+        while let dot = bytes.firstRange(of: [0x2E], from: from)?.lowerBound {
+            if bytes[(dot - 3)..<dot].allSatisfy({ $0 | 0x20 == 0x77 }) { return true }
+            from = dot + 1
+        }
+        return false
     }
 
     /// Sentence punctuation after a URL (ASCII, CJK and typographic) is not part
