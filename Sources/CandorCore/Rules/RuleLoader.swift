@@ -13,26 +13,6 @@ enum RuleLoader {
         /// Policy label references, checked once every file is read.
         var labelReferences: [(id: String, location: SourceLocation)] = []
         var errors: [RuleError] = []
-
-        mutating func append(_ other: Loaded) {
-            signals += other.signals
-            disclosures += other.disclosures
-            jurisdictions += other.jurisdictions
-            languages += other.languages
-            labelReferences += other.labelReferences
-            errors += other.errors
-        }
-    }
-
-    /// Loads rule files on every core (parsing YAML and compiling patterns is
-    /// most of a short audit's time) and gathers them in the order given.
-    static func load(files paths: [String], into loaded: inout Loaded) {
-        var each = [Loaded](repeating: Loaded(), count: paths.count)
-        each.withUnsafeMutableBufferPointer { buffer in
-            nonisolated(unsafe) let slots = buffer  // each iteration writes only its own slot
-            DispatchQueue.concurrentPerform(iterations: paths.count) { index in load(file: paths[index], into: &slots[index]) }
-        }
-        for file in each { loaded.append(file) }
     }
 
     static let spanOpen = "⟦", spanClose = "⟧"

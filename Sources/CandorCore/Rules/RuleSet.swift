@@ -23,9 +23,10 @@ public struct RuleSet: Sendable {
         var files: [String] = []
         for directory in directories {
             do {
-                let inDirectory = try RuleLoader.ruleFiles(in: directory)
-                RuleLoader.load(files: inDirectory, into: &loaded)
-                files += inDirectory
+                for file in try RuleLoader.ruleFiles(in: directory) {
+                    RuleLoader.load(file: file, into: &loaded)
+                    files.append(file)
+                }
             } catch let error as RuleLoadError {
                 loaded.errors += error.errors
             } catch {
