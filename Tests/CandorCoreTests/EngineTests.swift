@@ -21,6 +21,19 @@ import Testing
         #expect(finding.message.contains("Amazon Associates link"))
     }
 
+    @Test(arguments: ["", "a", "hi", "ww", "www", "/", "a.b", "x/y"])
+    func postsShorterThanAnyLinkAreAuditedQuietly(text: String) {
+        let report = audit(text, jurisdictions: ["us"])
+        #expect(report.findings.isEmpty)
+        #expect(report.diagnostics.isEmpty)
+    }
+
+    @Test func aBareWWWHostIsALinkInAnyCase() throws {
+        let text = "Shop WwW.amzn.to now"
+        let links = Auditor(rules: shippedRules).links(in: SourceText(text), scratch: MatchScratch())
+        #expect(links.map { String(decoding: Array(text.utf8)[$0.urlSpan], as: UTF8.self) } == ["WwW.amzn.to"])
+    }
+
     @Test func thanksAloneIsInsufficient() throws {
         let text = "The team at @glowlabs sent me this to try. Thanks @glowlabs!"
         let report = audit(text, jurisdictions: ["us", "uk"])

@@ -28,6 +28,6 @@ extension Array where Element == UInt8 {
 
     /// Where `needle` first occurs at or after `start`.
     func firstRange(of needle: [UInt8], from start: Int) -> Range<Int>? {
-        firstRange(of: needle, in: start..<count)
+        start < count ? firstRange(of: needle, in: start..<count) : nil
     }
 }
