@@ -64,15 +64,13 @@ public struct Auditor: Sendable {
     public let rules: RuleSet
     private let linkExtractor = LinkExtractor()
     private let detector: LanguageDetector
-    /// Each rule's keywords as bytes, in rule order.
-    private let signalKeywords: [[Keyword]]
-    private let labelKeywords: [[Keyword]]
+    /// Every rule's keywords: the signals', then the labels', in rule order.
+    private let keywords: KeywordScanner
 
     public init(rules: RuleSet) {
         self.rules = rules
         detector = LanguageDetector(profiles: rules.languages)
-        signalKeywords = rules.signals.map { $0.keywords.map(Keyword.init) }
-        labelKeywords = rules.disclosures.map { $0.keywords.map(Keyword.init) }
+        keywords = KeywordScanner(rules.signals.map(\.keywords) + rules.disclosures.map(\.keywords))
     }
 
     private struct Hit<Rule> {
@@ -92,15 +90,14 @@ public struct Auditor: Sendable {
         // post or its decoded URLs.
         var haystackBytes = text.bytes
         for link in links { haystackBytes += Array("\n\(link.url.host)\(link.url.path)?\(link.url.query)".utf8) }
-        let haystack = KeywordHaystack(haystackBytes)
-        func mayMatch(_ keywords: [Keyword]) -> Bool { keywords.isEmpty || keywords.contains(where: haystack.contains) }
+        let mayMatch = keywords.matches(in: haystackBytes)
         func failed(_ ruleID: String, _ failure: MatchFailure) {
             diagnostics.append("rule '\(ruleID)' gave up on \(describe(post)): \(failure)")
         }
-        let allSignalHits = rules.signals.indices.filter { mayMatch(signalKeywords[$0]) }.map { rules.signals[$0] }.flatMap { rule in
+        let allSignalHits = rules.signals.indices.filter { mayMatch.contains($0) }.map { rules.signals[$0] }.flatMap { rule in
             signalSpans(rule, in: text, links: links, scratch: scratch, onFailure: failed).map { Hit(rule: rule, span: $0) }
         }.sorted { $0.span.lowerBound < $1.span.lowerBound }
-        let labelHits = rules.disclosures.indices.filter { mayMatch(labelKeywords[$0]) }.map { rules.disclosures[$0] }.flatMap { rule in
+        let labelHits = rules.disclosures.indices.filter { mayMatch.contains(rules.signals.count + $0) }.map { rules.disclosures[$0] }.flatMap { rule in
             Auditor.spans(of: rule.pattern, in: text, range: 0..<text.bytes.count, scratch: scratch) { failed(rule.id, $0) }
                 .map { Hit(rule: rule, span: $0) }
         }.sorted { $0.span.lowerBound < $1.span.lowerBound }

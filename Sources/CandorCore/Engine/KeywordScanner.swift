@@ -1,0 +1,192 @@
+/// A rule keyword. `\b` at either end asks that the keyword begin (or end) a
+/// word there: the neighbouring byte is not an ASCII letter, digit or `_`.
+/// Bytes beyond ASCII always count as a boundary, so the filter never rejects
+/// a post PCRE2's Unicode `\b` would accept.
+struct Keyword: Sendable, Hashable {
+    let bytes: [UInt8]
+    let wordStart: Bool
+    let wordEnd: Bool
+
+    init(_ text: String) {
+        var bytes = Array(text.utf8)
+        wordStart = bytes.starts(with: [0x5C, 0x62]) && bytes.count > 2
+        if wordStart { bytes.removeFirst(2) }
+        wordEnd = bytes.count > 2 && bytes.suffix(2).elementsEqual([0x5C, 0x62])
+        if wordEnd { bytes.removeLast(2) }
+        self.bytes = bytes
+    }
+
+    @inline(__always) static func isWordByte(_ byte: UInt8) -> Bool {
+        (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x5F
+    }
+}
+
+/// Which rules can match a post, decided in one pass over its bytes: every
+/// keyword of every rule goes into one automaton (Aho–Corasick, as a table
+/// over byte classes), so the cost is one table step per byte however many
+/// rules there are. A rule runs when one of its keywords occurs, or when it
+/// has none.
+///
+/// The text is matched folded to lower case, as keywords are stored: ASCII,
+/// and Latin-1 capitals (À–Þ, the second byte after `C3`). Other bytes are
+/// compared as they are.
+struct KeywordScanner: Sendable {
+    /// How many keyword lists (rules) there are.
+    let listCount: Int
+    /// Lists that always run: no keywords (or an empty one).
+    private let unconditional: [Int]
+    private let keywords: [Keyword]
+    /// Keyword → the lists that hold it.
+    private let owners: [[Int]]
+    /// Byte → its class; bytes in no keyword share class 0.
+    private let byteClass: [UInt8]
+    private let classCount: Int
+    /// state × classCount + class → next state × classCount (the row where its
+    /// steps start), bit-inverted when keywords end at that state.
+    private let transitions: [Int32]
+    /// The keywords that end at each state: `outputs[outputStart[s]..<outputStart[s + 1]]`.
+    private let outputStart: [Int32]
+    private let outputs: [Int32]
+
+    /// One keyword list per rule, in rule order.
+    init(_ lists: [[String]]) {
+        listCount = lists.count
+        var unconditional: [Int] = []
+        var index: [Keyword: Int] = [:]
+        var keywords: [Keyword] = []
+        var owners: [[Int]] = []
+        for (list, strings) in lists.enumerated() {
+            let parsed = strings.map(Keyword.init)
+            if parsed.isEmpty || parsed.contains(where: { $0.bytes.isEmpty }) {
+                unconditional.append(list)
+                continue
+            }
+            for keyword in parsed {
+                if let known = index[keyword] {
+                    if owners[known].last != list { owners[known].append(list) }
+                } else {
+                    index[keyword] = keywords.count
+                    keywords.append(keyword)
+                    owners.append([list])
+                }
+            }
+        }
+        self.unconditional = unconditional
+        self.keywords = keywords
+        self.owners = owners
+
+        var byteClass = [UInt8](repeating: 0, count: 256)
+        var classCount = 1
+        for byte in Set(keywords.flatMap(\.bytes)).sorted() where byteClass[Int(byte)] == 0 {
+            precondition(classCount < 256, "keyword alphabet too large")
+            byteClass[Int(byte)] = UInt8(classCount)
+            classCount += 1
+        }
+        // Capital ASCII letters step like their lower-case forms.
+        for upper in UInt8(ascii: "A")...UInt8(ascii: "Z") { byteClass[Int(upper)] = byteClass[Int(upper | 0x20)] }
+        self.byteClass = byteClass
+        self.classCount = classCount
+
+        // The trie, then failure links breadth first, which complete it into a table.
+        var table: [Int32] = Array(repeating: -1, count: classCount)
+        var ends: [[Int32]] = [[]]
+        for (number, keyword) in keywords.enumerated() {
+            var state = 0
+            for byte in keyword.bytes {
+                let slot = state * classCount + Int(byteClass[Int(byte)])
+                if table[slot] < 0 {
+                    table[slot] = Int32(ends.count)
+                    ends.append([])
+                    table += Array(repeating: -1, count: classCount)
+                }
+                state = Int(table[slot])
+            }
+            ends[state].append(Int32(number))
+        }
+        var failure = [Int](repeating: 0, count: ends.count)
+        var queue: [Int] = []
+        for byteClass in 0..<classCount {
+            let child = table[byteClass]
+            if child < 0 { table[byteClass] = 0 } else { queue.append(Int(child)) }
+        }
+        var head = 0
+        while head < queue.count {
+            let state = queue[head]
+            head += 1
+            ends[state] += ends[failure[state]]
+            for byteClass in 0..<classCount {
+                let slot = state * classCount + byteClass
+                let child = table[slot]
+                let fallback = table[failure[state] * classCount + byteClass]
+                if child < 0 {
+                    table[slot] = fallback
+                } else {
+                    failure[Int(child)] = Int(fallback)
+                    queue.append(Int(child))
+                }
+            }
+        }
+        transitions = table.map { next in
+            let row = next * Int32(classCount)
+            return ends[Int(next)].isEmpty ? row : ~row
+        }
+        var outputStart: [Int32] = [0]
+        for end in ends { outputStart.append(outputStart.last! + Int32(end.count)) }
+        self.outputStart = outputStart
+        outputs = ends.flatMap { $0 }
+    }
+
+    /// The lists whose keywords occur in `bytes`, and those that always run.
+    func matches(in bytes: [UInt8]) -> KeywordMatches {
+        var found = KeywordMatches(count: listCount)
+        for list in unconditional { found.insert(list) }
+        bytes.withUnsafeBufferPointer { text in
+            transitions.withUnsafeBufferPointer { transitions in
+                byteClass.withUnsafeBufferPointer { byteClass in
+                    outputStart.withUnsafeBufferPointer { outputStart in
+                        var row = 0
+                        var previous: UInt8 = 0
+                        for position in 0..<text.count {
+                            var byte = text[position]
+                            // "Ó" (C3 93) → "ó" (C3 B3); "×" (C3 97) has no lower case.
+                            if byte >= 0x80, byte <= 0x9E, byte != 0x97, previous == 0xC3 { byte += 0x20 }
+                            previous = text[position]
+                            let next = transitions[row + Int(byteClass[Int(byte)])]
+                            guard next < 0 else {
+                                row = Int(next)
+                                continue
+                            }
+                            row = Int(~next)
+                            let state = row / classCount
+                            record(outputs[Int(outputStart[state])..<Int(outputStart[state + 1])], endingAt: position, in: text, into: &found)
+                        }
+                    }
+                }
+            }
+        }
+        return found
+    }
+
+    /// Marks the owners of every keyword that ends at `position` and meets its word boundaries.
+    private func record(_ ending: ArraySlice<Int32>, endingAt position: Int, in text: UnsafeBufferPointer<UInt8>,
+                        into found: inout KeywordMatches) {
+        for number in ending {
+            let keyword = keywords[Int(number)]
+            let start = position + 1 - keyword.bytes.count
+            if keyword.wordStart, start > 0, Keyword.isWordByte(text[start - 1]) { continue }
+            if keyword.wordEnd, position + 1 < text.count, Keyword.isWordByte(text[position + 1]) { continue }
+            for list in owners[Int(number)] { found.insert(list) }
+        }
+    }
+}
+
+/// A set of keyword lists, as bits.
+struct KeywordMatches {
+    private var bits: [UInt64]
+
+    init(count: Int) { bits = Array(repeating: 0, count: (count + 63) / 64) }
+
+    mutating func insert(_ list: Int) { bits[list >> 6] |= 1 << UInt64(list & 63) }
+
+    func contains(_ list: Int) -> Bool { bits[list >> 6] & (1 << UInt64(list & 63)) != 0 }
+}
