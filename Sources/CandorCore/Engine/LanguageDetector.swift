@@ -4,16 +4,15 @@
 /// Latin), folded to lower case for ASCII; hashtags, mentions and links are skipped.
 struct LanguageDetector: Sendable {
     let profiles: [LanguageProfile]
-    /// Word → indexes of the profiles that list it.
-    private let index: [[UInt8]: [Int]]
+    private let words: WordTable
 
     init(profiles: [LanguageProfile]) {
         self.profiles = profiles
-        var index: [[UInt8]: [Int]] = [:]
+        var lists: [[UInt8]: [Int32]] = [:]
         for (number, profile) in profiles.enumerated() {
-            for word in profile.words { index[Array(word.utf8), default: []].append(number) }
+            for word in profile.words { lists[Array(word.utf8), default: []].append(Int32(number)) }
         }
-        self.index = index
+        words = WordTable(lists)
     }
 
     /// The language named most often, when one is named more than any other.
@@ -27,46 +26,131 @@ struct LanguageDetector: Sendable {
     /// the runner-up; nil when the text is too short or too mixed to tell.
     func detect(_ text: SourceText, skipping skipped: [Range<Int>] = []) -> String? {
         var hits = [Int](repeating: 0, count: profiles.count)
-        let bytes = text.bytes
-        var word: [UInt8] = []
-        var wordStart = 0
-        var position = 0
-        var nextSkipped = 0  // `skipped` is in text order; words arrive in text order too
-        func finish() {
-            defer { word.removeAll(keepingCapacity: true) }
-            guard !word.isEmpty else { return }
-            if wordStart > 0, bytes[wordStart - 1] == UInt8(ascii: "#") || bytes[wordStart - 1] == UInt8(ascii: "@") { return }
-            while nextSkipped < skipped.count, skipped[nextSkipped].upperBound <= wordStart { nextSkipped += 1 }
-            if nextSkipped < skipped.count, skipped[nextSkipped].contains(wordStart) { return }
-            for profile in index[word] ?? [] { hits[profile] += 1 }
-        }
-        while position < bytes.count {
-            let byte = bytes[position]
-            // A typographic apostrophe (U+2019) counts as "'".
-            if byte == 0xE2, position + 2 < bytes.count, bytes[position + 1] == 0x80, bytes[position + 2] == 0x99 {
-                if word.isEmpty { wordStart = position }
-                word.append(UInt8(ascii: "'"))
-                position += 3
-                continue
-            }
-            if (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == UInt8(ascii: "'") {
-                if word.isEmpty { wordStart = position }
-                word.append(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
-                position += 1
-            } else if byte >= 0xC2 && byte <= 0xDF, position + 1 < bytes.count, bytes[position + 1] & 0xC0 == 0x80 {
-                // Two-byte letters: accented Latin, Greek, Cyrillic.
-                if word.isEmpty { wordStart = position }
-                word += [byte, bytes[position + 1]]
-                position += 2
-            } else {
-                // Digits, punctuation, emoji, CJK and invalid bytes end a word.
+        text.bytes.withUnsafeBufferPointer { bytes in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: words.longest + 1) { word in
+                // The word so far, folded; a word longer than any listed one is not kept.
+                var length = 0
+                var tooLong = false
+                var hash = WordTable.emptyHash
+                var wordStart = 0
+                var position = 0
+                var nextSkipped = 0  // `skipped` is in text order; words arrive in text order too
+                func add(_ byte: UInt8) {
+                    if length == 0 && !tooLong { wordStart = position }
+                    guard !tooLong else { return }
+                    guard length < words.longest else {
+                        tooLong = true
+                        return
+                    }
+                    word[length] = byte
+                    length += 1
+                    hash = WordTable.hash(hash, byte)
+                }
+                func finish() {
+                    defer {
+                        length = 0
+                        tooLong = false
+                        hash = WordTable.emptyHash
+                    }
+                    guard length > 0, !tooLong else { return }
+                    if wordStart > 0, bytes[wordStart - 1] == UInt8(ascii: "#") || bytes[wordStart - 1] == UInt8(ascii: "@") { return }
+                    while nextSkipped < skipped.count, skipped[nextSkipped].upperBound <= wordStart { nextSkipped += 1 }
+                    if nextSkipped < skipped.count, skipped[nextSkipped].contains(wordStart) { return }
+                    words.forEachProfile(of: UnsafeBufferPointer(rebasing: word[0..<length]), hash: hash) { hits[$0] += 1 }
+                }
+                while position < bytes.count {
+                    let byte = bytes[position]
+                    // A typographic apostrophe (U+2019) counts as "'".
+                    if byte == 0xE2, position + 2 < bytes.count, bytes[position + 1] == 0x80, bytes[position + 2] == 0x99 {
+                        add(UInt8(ascii: "'"))
+                        position += 3
+                        continue
+                    }
+                    if (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == UInt8(ascii: "'") {
+                        add(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
+                        position += 1
+                    } else if byte >= 0xC2 && byte <= 0xDF, position + 1 < bytes.count, bytes[position + 1] & 0xC0 == 0x80 {
+                        // Two-byte letters: accented Latin, Greek, Cyrillic.
+                        add(byte)
+                        add(bytes[position + 1])
+                        position += 2
+                    } else {
+                        // Digits, punctuation, emoji, CJK and invalid bytes end a word.
+                        finish()
+                        position += 1
+                    }
+                }
                 finish()
-                position += 1
             }
         }
-        finish()
         let ranked = hits.enumerated().sorted { $0.element > $1.element }
         guard let best = ranked.first, best.element >= 2, ranked.count < 2 || best.element > ranked[1].element else { return nil }
         return profiles[best.offset].id
+    }
+}
+
+/// The listed words, each with the profiles that list it, in an open-addressing
+/// table keyed by a hash the detector computes as it reads a word, so a
+/// lookup needs no allocation and no rehashing.
+struct WordTable: Sendable {
+    static let emptyHash: UInt64 = 0xcbf2_9ce4_8422_2325
+    /// FNV-1a, one byte at a time.
+    @inline(__always) static func hash(_ hash: UInt64, _ byte: UInt8) -> UInt64 { (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+
+    private struct Entry {
+        let hash: UInt64
+        let word: Range<Int>
+        let profiles: Range<Int>
+    }
+
+    /// The length in bytes of the longest word.
+    let longest: Int
+    private let entries: [Entry]
+    /// hash & mask → an index into `entries`, or -1.
+    private let slots: [Int32]
+    private let mask: Int
+    private let storage: [UInt8]
+    private let profileList: [Int32]
+
+    init(_ lists: [[UInt8]: [Int32]]) {
+        var entries: [Entry] = []
+        var storage: [UInt8] = []
+        var profileList: [Int32] = []
+        for (word, profiles) in lists.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) where !word.isEmpty {
+            let hash = word.reduce(WordTable.emptyHash, WordTable.hash)
+            entries.append(Entry(hash: hash, word: storage.count..<storage.count + word.count,
+                                 profiles: profileList.count..<profileList.count + profiles.count))
+            storage += word
+            profileList += profiles
+        }
+        var capacity = 16
+        while capacity < entries.count * 2 { capacity *= 2 }
+        var slots = [Int32](repeating: -1, count: capacity)
+        for (index, entry) in entries.enumerated() {
+            var slot = Int(truncatingIfNeeded: entry.hash) & (capacity - 1)
+            while slots[slot] >= 0 { slot = (slot + 1) & (capacity - 1) }
+            slots[slot] = Int32(index)
+        }
+        longest = lists.keys.map(\.count).max() ?? 0
+        self.entries = entries
+        self.slots = slots
+        mask = capacity - 1
+        self.storage = storage
+        self.profileList = profileList
+    }
+
+    /// Calls `body` with each profile that lists `word` (whose hash is `hash`).
+    @inline(__always) func forEachProfile(of word: UnsafeBufferPointer<UInt8>, hash: UInt64, _ body: (Int) -> Void) {
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let index = slots[slot]
+            if index < 0 { return }
+            let entry = entries[Int(index)]
+            if entry.hash == hash, entry.word.count == word.count, storage[entry.word].elementsEqual(word) {
+                for profile in profileList[entry.profiles] { body(Int(profile)) }
+                return
+            }
+            slot = (slot + 1) & mask
+        }
     }
 }
