@@ -64,8 +64,11 @@ public func runAudit(_ request: AuditRequest, rules: RuleSet,
     let auditor = Auditor(rules: rules)
     // SARIF carries the fix `--fix` would make, so it needs the fixer too.
     let fixer = request.fix != nil || request.format == .sarif ? Fixer(auditor: auditor, options: request.options) : nil
-    let runner = AuditRunner(auditor: auditor, options: request.options, workers: request.workers, problem: problem) { report, post in
-        let report = filter.apply(report, document: post.text.document, summary: &summary)
+    // SARIF wants fixes and --fix rewrites posts: those reports are made here, not ahead.
+    let render = request.fix == nil ? reporter.render : nil
+    let runner = AuditRunner(auditor: auditor, options: request.options, workers: request.workers, render: render,
+                             problem: problem) { audited, post, rendered in
+        let report = filter.apply(audited, document: post.text.document, summary: &summary)
         // A fixed post is judged by the same policy, so what it silenced stays silent.
         let policy: Fixer.Policy = { report, bytes in filter.reapply(report, document: SourceText(bytes)) }
         if let fixer, let mode = request.fix, post.record == nil,
@@ -78,7 +81,12 @@ public func runAudit(_ request: AuditRequest, rules: RuleSet,
             unknownMarkets[market, default: 0] += 1
         }
         for diagnostic in report.diagnostics { stderr("candor: warning: \(diagnostic)\n") }
-        reporter.report(report, text: post.text, fix: request.format == .sarif ? fixer?.proposal(post, report: report, format: request.inputFormat, policy: policy) : nil)
+        // What was rendered ahead holds if the policy dropped or changed no finding.
+        if let rendered, report.findings == audited.findings {
+            reporter.report(rendered: rendered)
+        } else {
+            reporter.report(report, text: post.text, fix: request.format == .sarif ? fixer?.proposal(post, report: report, format: request.inputFormat, policy: policy) : nil)
+        }
     }
     for source in sources {
         PostReader(source: source, options: request.read).read(runner.add)

@@ -119,7 +119,15 @@ public final class Pattern: @unchecked Sendable {
     /// and the search then resumes without allowing another empty match at the same place.
     public func allMatches(in text: UnsafeBufferPointer<UInt8>,
                            scratch: MatchScratch) throws(MatchFailure) -> [Range<Int>] {
-        try allMatchGroups(in: text, scratch: scratch).map { $0[0]! }
+        var found: [Range<Int>] = []
+        var start = 0
+        var flags: UInt32 = 0
+        while start <= text.count, let whole = try wholeMatch(in: text, from: start, flags: flags, scratch: scratch) {
+            found.append(whole)
+            start = whole.upperBound
+            flags = whole.isEmpty ? PCRE2_NOTEMPTY_ATSTART : 0
+        }
+        return found
     }
 
     /// Like `allMatches`, with the span of every capture group (index 0 is the
@@ -153,19 +161,34 @@ public final class Pattern: @unchecked Sendable {
     /// The first match at or after `start`, as a UTF-8 byte range.
     public func firstMatch(in text: UnsafeBufferPointer<UInt8>, from start: Int = 0,
                            scratch: MatchScratch) throws(MatchFailure) -> Range<Int>? {
-        try match(in: text, from: start, flags: 0, scratch: scratch)?[0]
+        try wholeMatch(in: text, from: start, flags: 0, scratch: scratch)
+    }
+
+    /// Runs PCRE2: the number of groups set (at least 1), or 0 for no match.
+    private func run(in text: UnsafeBufferPointer<UInt8>, from start: Int, flags: UInt32,
+                     scratch: MatchScratch) throws(MatchFailure) -> Int {
+        compileJITOnce()
+        let subject = text.baseAddress ?? Pattern.emptyInput
+        let rc = pcre2_match_8(code, subject, text.count, start, flags, scratch.matchData, scratch.context)
+        if rc == PCRE2_ERROR_NOMATCH { return 0 }
+        if rc < 0 { throw Pattern.failure(rc) }
+        // rc == 0 means the ovector was too small for every group; the pairs it has are set.
+        return rc == 0 ? Int(pcre2_get_ovector_count_8(scratch.matchData)) : Int(rc)
+    }
+
+    /// The whole match only, without building the list of groups.
+    private func wholeMatch(in text: UnsafeBufferPointer<UInt8>, from start: Int, flags: UInt32,
+                            scratch: MatchScratch) throws(MatchFailure) -> Range<Int>? {
+        guard try run(in: text, from: start, flags: flags, scratch: scratch) > 0 else { return nil }
+        let ovector = pcre2_get_ovector_pointer_8(scratch.matchData)!
+        return ovector[0]..<ovector[1]
     }
 
     private func match(in text: UnsafeBufferPointer<UInt8>, from start: Int, flags: UInt32,
                        scratch: MatchScratch) throws(MatchFailure) -> [Range<Int>?]? {
-        compileJITOnce()
-        let subject = text.baseAddress ?? Pattern.emptyInput
-        let rc = pcre2_match_8(code, subject, text.count, start, flags, scratch.matchData, scratch.context)
-        if rc == PCRE2_ERROR_NOMATCH { return nil }
-        if rc < 0 { throw Pattern.failure(rc) }
-        // rc == 0 means the ovector was too small for every group; the pairs it has are set.
+        let pairs = try run(in: text, from: start, flags: flags, scratch: scratch)
+        guard pairs > 0 else { return nil }
         let ovector = pcre2_get_ovector_pointer_8(scratch.matchData)!
-        let pairs = rc == 0 ? Int(pcre2_get_ovector_count_8(scratch.matchData)) : Int(rc)
         return (0..<pairs).map { index in
             let lower = ovector[2 * index], upper = ovector[2 * index + 1]
             return lower == Pattern.unset ? nil : lower..<upper

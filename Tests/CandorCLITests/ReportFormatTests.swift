@@ -112,7 +112,7 @@ private func findings(_ arguments: [String]) throws -> [[String: Any]] {
         let (_, results, _) = try sarifParts(try CLI.run(["audit", "--format", "sarif", samples]).stdout)
         let rules = try RuleSet.load(directories: [CLI.root.appendingPathComponent("Rules").path])
         var reports: [PostReport] = []
-        let runner = AuditRunner(auditor: Auditor(rules: rules), options: AuditOptions(), workers: 1) { report, _ in reports.append(report) }
+        let runner = AuditRunner(auditor: Auditor(rules: rules), options: AuditOptions(), workers: 1) { report, _, _ in reports.append(report) }
         for source in InputDiscovery.sources(for: [samples], format: .auto).0 {
             PostReader(source: source, options: ReadOptions()).read(post: runner.add, problem: { _ in })
         }

@@ -8,7 +8,8 @@ import Synchronization
 ///
 /// With more than one worker the work is pipelined: while the workers parse
 /// and audit one chunk, the caller's thread reads the next and reports the
-/// previous one. At most two chunks are held at any time.
+/// previous one. At most two chunks are held at any time. A `render` function,
+/// when given, turns each report into output text on the workers too.
 public final class AuditRunner {
     public let auditor: Auditor
     public let options: AuditOptions
@@ -17,16 +18,21 @@ public final class AuditRunner {
     private var pending: [InputItem] = []
     private var inFlight: InFlight?
     private let scratches: [MatchScratch]
-    private let emit: (PostReport, Post) -> Void
+    private let render: Render?
+    private let emit: (PostReport, Post, _ rendered: String?) -> Void
     private let problem: (InputProblem) -> Void
 
+    public typealias Render = @Sendable (PostReport) -> String
+
     public init(auditor: Auditor, options: AuditOptions, workers: Int, chunkSize: Int = 512,
+                render: Render? = nil,
                 problem: @escaping (InputProblem) -> Void = { _ in },
-                emit: @escaping (PostReport, Post) -> Void) {
+                emit: @escaping (PostReport, Post, _ rendered: String?) -> Void) {
         self.auditor = auditor
         self.options = options
         self.workers = max(1, workers)
         self.chunkSize = chunkSize
+        self.render = render
         self.emit = emit
         self.problem = problem
         // One scratch per worker slot: slot i is only ever used by iteration i,
@@ -55,22 +61,28 @@ public final class AuditRunner {
         var problems: [InputProblem] = []
         var post: Post?
         var report: PostReport?
+        var rendered: String?
     }
 
-    private static func outcome(of item: InputItem, auditor: Auditor, options: AuditOptions, scratch: MatchScratch) -> Outcome {
+    private static func outcome(of item: InputItem, auditor: Auditor, options: AuditOptions, render: Render?,
+                                scratch: MatchScratch) -> Outcome {
+        var outcome: Outcome
         switch item {
         case let .problem(problem): return Outcome(problems: [problem])
-        case let .post(post): return Outcome(post: post, report: auditor.audit(post, options: options, scratch: scratch))
+        case let .post(post): outcome = Outcome(post: post)
         case let .jsonLine(line):
             let (post, problems) = line.parse()
-            return Outcome(problems: problems, post: post, report: post.map { auditor.audit($0, options: options, scratch: scratch) })
+            outcome = Outcome(problems: problems, post: post)
         }
+        outcome.report = outcome.post.map { auditor.audit($0, options: options, scratch: scratch) }
+        if let render, let report = outcome.report { outcome.rendered = render(report) }
+        return outcome
     }
 
     private func report(_ outcomes: [Outcome]) {
         for outcome in outcomes {
             outcome.problems.forEach(problem)
-            if let report = outcome.report, let post = outcome.post { emit(report, post) }
+            if let report = outcome.report, let post = outcome.post { emit(report, post, outcome.rendered) }
         }
     }
 
@@ -79,11 +91,11 @@ public final class AuditRunner {
         let items = pending
         pending.removeAll(keepingCapacity: true)
         if workers == 1 {
-            report(items.map { AuditRunner.outcome(of: $0, auditor: auditor, options: options, scratch: scratches[0]) })
+            report(items.map { AuditRunner.outcome(of: $0, auditor: auditor, options: options, render: render, scratch: scratches[0]) })
             return
         }
         let previous = inFlight?.wait()
-        inFlight = InFlight(items: items, auditor: auditor, options: options, scratches: scratches)
+        inFlight = InFlight(items: items, auditor: auditor, options: options, render: render, scratches: scratches)
         if let previous { report(previous) }
     }
 
@@ -92,7 +104,7 @@ public final class AuditRunner {
         private let done = DispatchSemaphore(value: 0)
         private let results: Mutex<[Outcome?]>
 
-        init(items: [InputItem], auditor: Auditor, options: AuditOptions, scratches: [MatchScratch]) {
+        init(items: [InputItem], auditor: Auditor, options: AuditOptions, render: Render?, scratches: [MatchScratch]) {
             results = Mutex([Outcome?](repeating: nil, count: items.count))
             let slots = min(scratches.count, items.count)
             nonisolated(unsafe) let scratches = scratches
@@ -100,7 +112,8 @@ public final class AuditRunner {
                 DispatchQueue.concurrentPerform(iterations: slots) { slot in
                     var local: [(Int, Outcome)] = []
                     for index in stride(from: slot, to: items.count, by: slots) {
-                        local.append((index, AuditRunner.outcome(of: items[index], auditor: auditor, options: options, scratch: scratches[slot])))
+                        local.append((index, AuditRunner.outcome(of: items[index], auditor: auditor, options: options, render: render,
+                                                                                scratch: scratches[slot])))
                     }
                     results.withLock { all in for (index, outcome) in local { all[index] = outcome } }
                 }

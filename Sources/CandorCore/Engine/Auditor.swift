@@ -66,11 +66,15 @@ public struct Auditor: Sendable {
     private let detector: LanguageDetector
     /// Every rule's keywords: the signals', then the labels', in rule order.
     private let keywords: KeywordScanner
+    /// Language → the automatic jurisdictions in that language, sorted.
+    private let automaticJurisdictions: [String: [String]]
 
     public init(rules: RuleSet) {
         self.rules = rules
         detector = LanguageDetector(profiles: rules.languages)
         keywords = KeywordScanner(rules.signals.map(\.keywords) + rules.disclosures.map(\.keywords))
+        automaticJurisdictions = Dictionary(grouping: rules.jurisdictions.values.filter(\.automatic), by: \.language)
+            .mapValues { $0.map(\.id).sorted() }
     }
 
     private struct Hit<Rule> {
@@ -109,12 +113,13 @@ public struct Auditor: Sendable {
         let jurisdictionIDs = activeJurisdictions(post: post, language: language, options: options)
         let signalHits = allSignalHits.filter { $0.rule.condition?.applies(jurisdictions: jurisdictionIDs, date: post.date) != false }
 
-        let layout = PostLayout(text: text, platform: platform)
         let firstAffiliateLink = signalHits.first { hit in
             if case .url = hit.rule.matcher { return hit.rule.category == .affiliate } else { return false }
         }?.span.lowerBound
         let policies = jurisdictionIDs.compactMap(rules.jurisdiction)
-        let placements = labelHits.map { layout.placement(of: $0.span, firstAffiliateLink: firstAffiliateLink) }
+        // Most posts carry no label, and so need no layout.
+        let layout = labelHits.isEmpty ? nil : PostLayout(text: text, platform: platform)
+        let placements = labelHits.map { layout!.placement(of: $0.span, firstAffiliateLink: firstAffiliateLink) }
         let labelLines = labelHits.map { text.lineIndex(of: $0.span.lowerBound) }
 
         let span = text.span(of:)
@@ -298,11 +303,7 @@ public struct Auditor: Sendable {
         if !options.jurisdictions.isEmpty { return options.jurisdictions }
         if let market = post.market?.lowercased(), rules.jurisdiction(market) != nil { return [market] }
         let audience = language ?? options.fallbackLanguage
-        func automatic(for language: String) -> [String] {
-            rules.jurisdictions.values.filter { $0.automatic && $0.language == language }.map(\.id).sorted()
-        }
-        let matching = automatic(for: audience)
-        return matching.isEmpty ? automatic(for: options.fallbackLanguage) : matching
+        return automaticJurisdictions[audience] ?? automaticJurisdictions[options.fallbackLanguage] ?? []
     }
 
     /// The disclosure to suggest. A jurisdiction that takes labels in the

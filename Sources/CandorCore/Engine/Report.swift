@@ -74,7 +74,7 @@ public struct Placement: Sendable, Equatable {
     }
 }
 
-public struct Finding: Sendable {
+public struct Finding: Sendable, Equatable {
     public var ruleId: String
     public var category: Category
     public var kind: FindingKind

@@ -60,11 +60,18 @@ public protocol Reporter: AnyObject {
     func report(_ report: PostReport, text: SourceText)
     /// With the fix `--fix` would make to the post's file, for formats that carry fixes (SARIF).
     func report(_ report: PostReport, text: SourceText, fix: Fixer.Fix?)
+    /// For formats whose text for a post depends on nothing but its report: the
+    /// function that makes it, so a batch renders reports on its workers.
+    var render: AuditRunner.Render? { get }
+    /// Writes a report already made by `render`.
+    func report(rendered: String)
     func finish(_ summary: AuditSummary)
 }
 
 extension Reporter {
     public func report(_ report: PostReport, text: SourceText, fix: Fixer.Fix?) { self.report(report, text: text) }
+    public var render: AuditRunner.Render? { nil }
+    public func report(rendered: String) { preconditionFailure("\(Self.self) renders nothing ahead") }
 }
 
 /// `rules` lets SARIF describe every rule the run could report.
@@ -86,8 +93,10 @@ final class JSONLinesReporter: Reporter {
     init(write: @escaping (String) -> Void) { self.write = write }
 
     func report(_ report: PostReport, text: SourceText) {
-        write(ReportJSON.encode(report) + "\n")
+        self.report(rendered: ReportJSON.encode(report) + "\n")
     }
+    var render: AuditRunner.Render? { { ReportJSON.encode($0) + "\n" } }
+    func report(rendered: String) { write(rendered) }
     func finish(_ summary: AuditSummary) {}
 }
 
@@ -98,9 +107,15 @@ final class JSONDocumentReporter: Reporter {
     init(write: @escaping (String) -> Void) { self.write = write }
 
     func report(_ report: PostReport, text: SourceText) {
+        self.report(rendered: ReportJSON.encode(report))
+    }
+
+    var render: AuditRunner.Render? { { ReportJSON.encode($0) } }
+
+    func report(rendered: String) {
         // Streamed piece by piece so a large batch is never held whole.
         write((first ? "{\"version\":1,\"tool\":{\"name\":\"candor\",\"version\":\"\(CandorVersion.current)\"},\"posts\":[\n" : ",\n")
-              + ReportJSON.encode(report))
+              + rendered)
         first = false
     }
 
