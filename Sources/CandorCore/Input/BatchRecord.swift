@@ -131,8 +131,13 @@ struct BatchRecord {
         return .success(object)
     }
 
-    /// A JSONL line.
+    /// A JSONL line: read without Foundation when `JSONRecordParser` is sure of it.
     static func parseJSON(_ line: [UInt8], fields: FieldMapping, warn: (String) -> Void) -> Parsed {
+        JSONRecordParser.parse(line, fields: fields) ?? parseJSONWithFoundation(line, fields: fields, warn: warn)
+    }
+
+    /// A JSONL line read by `JSONSerialization`, which says what is wrong with it.
+    static func parseJSONWithFoundation(_ line: [UInt8], fields: FieldMapping, warn: (String) -> Void) -> Parsed {
         let object: [String: Any]
         switch jsonObject(line, noun: "record", warn: warn) {
         case let .success(parsed): object = parsed

@@ -423,7 +423,7 @@ enum TextDecoding {
     }
 
     /// The length of the valid UTF-8 sequence starting at `index`, 0 if there is none.
-    static func validSequenceLength(_ bytes: ArraySlice<UInt8>, at index: Int) -> Int {
+    static func validSequenceLength<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes, at index: Int) -> Int where Bytes.Index == Int {
         let lead = bytes[index]
         let length: Int
         switch lead {
