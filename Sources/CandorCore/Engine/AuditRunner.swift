@@ -108,10 +108,13 @@ public final class AuditRunner {
             results = Mutex([Outcome?](repeating: nil, count: items.count))
             let slots = min(scratches.count, items.count)
             nonisolated(unsafe) let scratches = scratches
+            // Each worker takes the next post not yet taken, so a slow post does
+            // not leave the other workers idle at the end of the chunk.
+            let next = Atomic<Int>(0)
             DispatchQueue.global().async { [self] in
                 DispatchQueue.concurrentPerform(iterations: slots) { slot in
                     var local: [(Int, Outcome)] = []
-                    for index in stride(from: slot, to: items.count, by: slots) {
+                    while case let index = next.add(1, ordering: .relaxed).oldValue, index < items.count {
                         local.append((index, AuditRunner.outcome(of: items[index], auditor: auditor, options: options, render: render,
                                                                                 scratch: scratches[slot])))
                     }

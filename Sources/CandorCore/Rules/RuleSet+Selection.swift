@@ -27,9 +27,11 @@ extension RuleSet {
     static func contentVersion(of files: [String]) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for file in files {
-            for byte in FileManager.default.contents(atPath: file) ?? Data() {
-                hash ^= UInt64(byte)
-                hash = hash &* 0x0000_0100_0000_01B3
+            (FileManager.default.contents(atPath: file) ?? Data()).withUnsafeBytes { bytes in
+                for byte in bytes {
+                    hash ^= UInt64(byte)
+                    hash = hash &* 0x0000_0100_0000_01B3
+                }
             }
             hash ^= 0x1F  // a separator, so moving text between files changes the hash
             hash = hash &* 0x0000_0100_0000_01B3
