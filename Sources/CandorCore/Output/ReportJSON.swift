@@ -97,61 +97,69 @@ enum ReportJSON {
 }
 
 /// A minimal JSON writer: objects, arrays, strings, integers, booleans, null.
+/// It writes UTF-8 into a byte buffer and makes the `String` once, at the end.
 final class JSONOut {
-    var text = ""
+    private var bytes: [UInt8] = []
     private var needsComma = false
+
+    /// `capacity` is a guess at the output's size; a batch report line is a few hundred bytes.
+    init(capacity: Int = 1024) {
+        bytes.reserveCapacity(capacity)
+    }
+
+    var text: String { String(decoding: bytes, as: UTF8.self) }
 
     func object(_ body: () -> Void) {
         separate()
-        text += "{"
+        bytes.append(UInt8(ascii: "{"))
         needsComma = false
         body()
-        text += "}"
+        bytes.append(UInt8(ascii: "}"))
         needsComma = true
     }
 
     func array<T>(_ items: [T], _ body: (T) -> Void) {
         separate()
-        text += "["
+        bytes.append(UInt8(ascii: "["))
         needsComma = false
         for item in items { body(item) }
-        text += "]"
+        bytes.append(UInt8(ascii: "]"))
         needsComma = true
     }
 
     func key(_ name: String) {
         separate()
         string(name)
-        text += ":"
+        bytes.append(UInt8(ascii: ":"))
         needsComma = false
     }
 
     func field(_ name: String, _ value: String?) {
         key(name)
-        if let value { string(value) } else { text += "null" }
+        if let value { string(value) } else { literal("null") }
         needsComma = true
     }
 
     func field(_ name: String, _ value: Int?) {
         key(name)
-        text += value.map(String.init) ?? "null"
+        literal(value.map(String.init) ?? "null")
         needsComma = true
     }
 
     func field(_ name: String, _ value: Bool?) {
         key(name)
-        text += value.map { $0 ? "true" : "false" } ?? "null"
+        literal(value.map { $0 ? "true" : "false" } ?? "null")
         needsComma = true
     }
 
     func field(_ name: String, _ values: [String]) {
         key(name)
-        text += "["
+        bytes.append(UInt8(ascii: "["))
         for (index, value) in values.enumerated() {
-            if index > 0 { text += "," }
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
             string(value)
         }
-        text += "]"
+        bytes.append(UInt8(ascii: "]"))
         needsComma = true
     }
 
@@ -163,31 +171,45 @@ final class JSONOut {
     }
 
     private func separate() {
-        if needsComma { text += "," }
+        if needsComma { bytes.append(UInt8(ascii: ",")) }
     }
 
+    /// Text that needs no escaping: numbers, `true`, `false`, `null`.
+    private func literal(_ text: String) {
+        bytes.append(contentsOf: text.utf8)
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
     private func string(_ value: String) {
-        text += "\""
-        var plainStart = value.utf8.startIndex
-        let utf8 = value.utf8
-        var index = utf8.startIndex
-        while index != utf8.endIndex {
-            let byte = utf8[index]
-            if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-                text += String(value[plainStart..<index])
+        JSONOut.appendQuoted(value, to: &bytes)
+    }
+
+    /// A quoted string. Only `"`, `\` and control characters are escaped; everything
+    /// else, `/` and non-ASCII included, is copied as UTF-8, a run at a time.
+    /// Static, on a buffer passed in, so the loop's appends are one access to the writer.
+    private static func appendQuoted(_ value: String, to bytes: inout [UInt8]) {
+        bytes.append(UInt8(ascii: "\""))
+        var value = value
+        value.withUTF8 { utf8 in
+            var runStart = 0
+            for (index, byte) in utf8.enumerated() where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
+                bytes.append(UInt8(ascii: "\\"))
                 switch byte {
-                case UInt8(ascii: "\""): text += "\\\""
-                case UInt8(ascii: "\\"): text += "\\\\"
-                case 0x0A: text += "\\n"
-                case 0x0D: text += "\\r"
-                case 0x09: text += "\\t"
-                default: text += "\\u00" + String(byte >> 4, radix: 16) + String(byte & 0xF, radix: 16)
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes.append(byte)
+                case 0x0A: bytes.append(UInt8(ascii: "n"))
+                case 0x0D: bytes.append(UInt8(ascii: "r"))
+                case 0x09: bytes.append(UInt8(ascii: "t"))
+                default:
+                    bytes.append(contentsOf: "u00".utf8)
+                    bytes.append(hexDigits[Int(byte >> 4)])
+                    bytes.append(hexDigits[Int(byte & 0xF)])
                 }
-                plainStart = utf8.index(after: index)
+                runStart = index + 1
             }
-            index = utf8.index(after: index)
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
         }
-        text += String(value[plainStart..<utf8.endIndex])
-        text += "\""
+        bytes.append(UInt8(ascii: "\""))
     }
 }
