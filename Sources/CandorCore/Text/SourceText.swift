@@ -25,7 +25,11 @@ public struct SourceText: Sendable {
         self.bytes = bytes
         self.singleByte = singleByte
         var starts = [0]
-        for (offset, byte) in bytes.enumerated() where byte == 0x0A { starts.append(offset + 1) }
+        var from = 0
+        while let newline = LineReader.newline(in: bytes, from: from) {
+            starts.append(newline + 1)
+            from = newline + 1
+        }
         lineStarts = starts
         self.origin = origin
     }
