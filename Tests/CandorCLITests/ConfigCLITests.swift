@@ -364,3 +364,29 @@ let sunnyRule = """
         #expect(try CLI.run(["rules", "test"], in: project.root).code == 2)
     }
 }
+
+@Suite struct WorkerOutputTests {
+    /// Every sample caption, over and over: enough posts for several chunks.
+    func batch() throws -> String {
+        let samples = try String(contentsOfFile: "Samples/campaign-export.jsonl", encoding: .utf8).split(separator: "\n")
+        return (0..<1500).map { samples[$0 % samples.count] }.joined(separator: "\n") + "\n"
+    }
+
+    @Test(arguments: ["jsonl", "json"])
+    func reportsMadeOnTheWorkersMatchOneWorkerByteForByte(format: String) throws {
+        // A disabled rule and a changed severity: the reports the policy changes
+        // are made again after it, the others are kept as the workers made them.
+        let project = try Project([".candor.yml": "disable: [discount-code.en.code]\nseverity:\n  declared-relationship: warning\n",
+                                   "batch.jsonl": try batch()])
+        defer { project.remove() }
+        let one = try CLI.run(["audit", "--format", format, "--jobs", "1", "batch.jsonl"], in: project.root)
+        let two = try CLI.run(["audit", "--format", format, "--jobs", "2", "batch.jsonl"], in: project.root)
+        #expect(one.code == 1)
+        #expect(two.code == one.code)
+        #expect(two.stdout == one.stdout)
+        #expect(two.stderr == one.stderr)
+        #expect(!one.stdout.contains("discount-code.en.code"))
+        #expect(one.stdout.contains(#"{"ruleId":"declared-relationship","category":"gift","kind":"undisclosed","severity":"warning""#))
+        #expect(one.stdout.components(separatedBy: "\"record\":").count - 1 == 1500)
+    }
+}
