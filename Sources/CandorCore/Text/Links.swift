@@ -147,20 +147,31 @@ public struct NormalizedURL: Sendable, Equatable {
     public init(_ raw: String) {
         self.raw = raw
         var rest = Substring(NormalizedURL.decodeEntities(raw))
-        if let scheme = rest.range(of: "://") , rest[..<scheme.lowerBound].allSatisfy({ $0.isLetter || $0.isNumber || "+.-".contains($0) }) {
+        // Nearly every URL is ASCII, where each byte is a character (CRLF aside, which is no
+        // delimiter), so delimiters are found by byte. Elsewhere they are found as before,
+        // by composed character: a `#` that starts a keycap emoji marks no fragment.
+        let ascii = NormalizedURL.isASCII(rest.utf8)
+        func first(of delimiters: String, in text: Substring) -> Substring.Index? {
+            ascii ? text.utf8.firstIndex { delimiters.utf8.contains($0) } : text.firstIndex { delimiters.contains($0) }
+        }
+        func last(of delimiter: Unicode.Scalar, in text: Substring) -> Substring.Index? {
+            ascii ? text.utf8.lastIndex(of: UInt8(ascii: delimiter)) : text.lastIndex(of: Character(delimiter))
+        }
+        let scheme = ascii ? NormalizedURL.firstRange(of: "://", in: rest.utf8) : rest.range(of: "://")
+        if let scheme, rest[..<scheme.lowerBound].allSatisfy({ $0.isLetter || $0.isNumber || "+.-".contains($0) }) {
             rest = rest[scheme.upperBound...]
         } else if rest.hasPrefix("//") {
             rest = rest.dropFirst(2)
         }
-        let authorityEnd = rest.firstIndex(where: { "/?#".contains($0) }) ?? rest.endIndex
+        let authorityEnd = first(of: "/?#", in: rest) ?? rest.endIndex
         var authority = rest[..<authorityEnd]
-        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
-        if let colon = authority.lastIndex(of: ":") { authority = authority[..<colon] }
+        if let at = last(of: "@", in: authority) { authority = authority[authority.index(after: at)...] }
+        if let colon = last(of: ":", in: authority) { authority = authority[..<colon] }
         host = NormalizedURL.normalizeHost(String(authority))
 
         var remainder = rest[authorityEnd...]
-        if let hash = remainder.firstIndex(of: "#") { remainder = remainder[..<hash] }
-        let queryStart = remainder.firstIndex(of: "?")
+        if let hash = first(of: "#", in: remainder) { remainder = remainder[..<hash] }
+        let queryStart = first(of: "?", in: remainder)
         rawPath = String(remainder[..<(queryStart ?? remainder.endIndex)])
         rawQuery = queryStart.map { String(remainder[remainder.index(after: $0)...]) } ?? ""
         path = NormalizedURL.percentDecode(rawPath)
@@ -170,20 +181,37 @@ public struct NormalizedURL: Sendable, Equatable {
         queryUTF8 = Array(query.utf8)
     }
 
+    static func isASCII(_ bytes: some Sequence<UInt8>) -> Bool { bytes.allSatisfy { $0 < 0x80 } }
+
+    /// Where `needle`'s bytes first occur in `bytes` (a String's UTF-8 view).
+    static func firstRange<Bytes: Collection<UInt8>>(of needle: String, in bytes: Bytes) -> Range<Bytes.Index>? {
+        let needle = needle.utf8
+        guard let lead = needle.first else { return nil }
+        var start = bytes.startIndex
+        while let candidate = bytes[start...].firstIndex(of: lead) {
+            if bytes[candidate...].starts(with: needle) { return candidate..<bytes.index(candidate, offsetBy: needle.count) }
+            start = bytes.index(after: candidate)
+        }
+        return nil
+    }
+
     /// Lower-case (Unicode-aware), ideographic full stops read as dots, `xn--`
     /// labels decoded, trailing dot and `www.` removed.
     static func normalizeHost(_ authority: String) -> String {
         var host = authority.lowercased()
-        if host.unicodeScalars.contains(where: { ["\u{3002}", "\u{FF0E}", "\u{FF61}"].contains($0) }) {
+        // Ideographic full stops are outside ASCII: an ASCII host needs no scan for them.
+        if !isASCII(host.utf8), host.unicodeScalars.contains(where: { ["\u{3002}", "\u{FF0E}", "\u{FF61}"].contains($0) }) {
             host = String(String.UnicodeScalarView(host.unicodeScalars.map { ["\u{3002}", "\u{FF0E}", "\u{FF61}"].contains($0) ? "." : $0 }))
         }
         while host.hasSuffix(".") { host.removeLast() }
-        if host.contains("xn--") {
+        // The bytes, not Foundation's search: where the two differ no label starts with `xn--`,
+        // and relabelling gives the host back unchanged.
+        if firstRange(of: "xn--", in: host.utf8) != nil {
             host = host.split(separator: ".", omittingEmptySubsequences: false).map { label in
                 label.hasPrefix("xn--") ? (Punycode.decode(label.dropFirst(4)) ?? String(label)) : String(label)
             }.joined(separator: ".")
         }
-        if !host.allSatisfy(\.isASCII) { host = host.precomposedStringWithCanonicalMapping }
+        if !isASCII(host.utf8) { host = host.precomposedStringWithCanonicalMapping }
         if host.hasPrefix("www.") { host.removeFirst(4) }
         return host
     }
@@ -211,7 +239,10 @@ public struct NormalizedURL: Sendable, Equatable {
     func directDestinations() -> [NormalizedURL] {
         guard !host.isEmpty else { return [] }
         var result: [NormalizedURL] = []
-        for wrapper in redirectWrappers where NormalizedURL.host(host, matches: wrapper.host) {
+        // The wrapper itself is looked at (and copied) only once its host may match.
+        for (index, pattern) in NormalizedURL.wrapperHostsUTF8.enumerated() where NormalizedURL.host(hostUTF8, mayMatch: pattern) {
+            let wrapper = redirectWrappers[index]
+            guard NormalizedURL.host(host, matches: wrapper.host) else { continue }
             if let prefix = wrapper.path, !path.lowercased().hasPrefix(prefix) { continue }
             if let condition = wrapper.condition {
                 switch condition {
@@ -246,7 +277,7 @@ public struct NormalizedURL: Sendable, Equatable {
         for (index, pair) in pairs.enumerated() {
             guard let equals = pair.firstIndex(of: "=") else { continue }
             let key = NormalizedURL.percentDecode(String(pair[..<equals]))
-            guard key.caseInsensitiveCompare(name) == .orderedSame else { continue }
+            guard NormalizedURL.isSameName(key, name) else { continue }
             var value = String(pair[pair.index(after: equals)...])
             if keepingUnencodedRest, value.contains("://"), value.contains("?"), index + 1 < pairs.count {
                 value += "&" + pairs[(index + 1)...].joined(separator: "&")
@@ -254,6 +285,14 @@ public struct NormalizedURL: Sendable, Equatable {
             values.append(value)
         }
         return values
+    }
+
+    /// Names compared ignoring case. Foundation also folds a few other letters onto
+    /// ASCII ones (the Kelvin sign onto `k`), so it is asked only about names outside ASCII.
+    static func isSameName(_ key: String, _ name: String) -> Bool {
+        guard isASCII(key.utf8), isASCII(name.utf8) else { return key.caseInsensitiveCompare(name) == .orderedSame }
+        func lowered(_ byte: UInt8) -> UInt8 { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte }
+        return key.utf8.elementsEqual(name.utf8) { lowered($0) == lowered($1) }
     }
 
     /// The first `http` URL after `marker` in the path and query as written.
@@ -301,6 +340,22 @@ public struct NormalizedURL: Sendable, Equatable {
         return parts.count == 2 && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }
     }
 
+    private static let wrapperHostsUTF8 = redirectWrappers.map { Array($0.host.utf8) }
+
+    /// A byte test that every host `host(_:matches:)` accepts passes, and almost every
+    /// other host fails: it spares most links a String comparison per wrapper.
+    static func host(_ host: [UInt8], mayMatch pattern: [UInt8]) -> Bool {
+        let dot = UInt8(ascii: "."), star = UInt8(ascii: "*")
+        if pattern == [star] { return true }
+        if pattern.starts(with: [star, dot]) {
+            let domain = pattern.dropFirst(2)
+            guard host.count >= domain.count, host.suffix(domain.count).elementsEqual(domain) else { return false }
+            return host.count == domain.count || host[host.count - domain.count - 1] == dot
+        }
+        if pattern.last == star { return host.starts(with: pattern.dropLast()) }
+        return host == pattern
+    }
+
     static func host(_ host: String, matches pattern: String) -> Bool {
         if pattern == "*" { return true }
         if pattern.hasPrefix("*.") {
@@ -319,7 +374,10 @@ public struct NormalizedURL: Sendable, Equatable {
     }
 
     static func decodeEntities(_ text: String) -> String {
-        guard text.contains("&") else { return text }
+        // Every entity holds `&` and `;`. Outside ASCII the search also matches `;`'s
+        // canonical equivalent (U+037E), so only ASCII text can be ruled out by a missing `;`.
+        let utf8 = text.utf8
+        guard utf8.contains(UInt8(ascii: "&")), utf8.contains(UInt8(ascii: ";")) || !isASCII(utf8) else { return text }
         var result = text
         for (entity, value) in [("&amp;", "&"), ("&#38;", "&"), ("&#x26;", "&"), ("&quot;", "\""), ("&#39;", "'"),
                                 ("&lt;", "<"), ("&gt;", ">"), ("&#61;", "="), ("&#x3d;", "=")] {
@@ -329,6 +387,7 @@ public struct NormalizedURL: Sendable, Equatable {
     }
 
     static func percentDecode(_ text: String) -> String {
+        guard text.utf8.contains(UInt8(ascii: "%")) else { return text }
         var current = Array(text.utf8)
         for _ in 0..<3 {
             guard let decoded = percentDecodeOnce(current) else { break }
