@@ -98,13 +98,21 @@ public struct Auditor: Sendable {
         func failed(_ ruleID: String, _ failure: MatchFailure) {
             diagnostics.append("rule '\(ruleID)' gave up on \(describe(post)): \(failure)")
         }
-        let allSignalHits = rules.signals.indices.filter { mayMatch.contains($0) }.map { rules.signals[$0] }.flatMap { rule in
-            signalSpans(rule, in: text, links: links, scratch: scratch, onFailure: failed).map { Hit(rule: rule, span: $0) }
-        }.sorted { $0.span.lowerBound < $1.span.lowerBound }
-        let labelHits = rules.disclosures.indices.filter { mayMatch.contains(rules.signals.count + $0) }.map { rules.disclosures[$0] }.flatMap { rule in
-            Auditor.spans(of: rule.pattern, in: text, range: 0..<text.bytes.count, scratch: scratch) { failed(rule.id, $0) }
-                .map { Hit(rule: rule, span: $0) }
-        }.sorted { $0.span.lowerBound < $1.span.lowerBound }
+        // Rules are read in place; only those that match are copied into a hit.
+        var allSignalHits: [Hit<SignalRule>] = []
+        for index in rules.signals.indices where mayMatch.contains(index) {
+            let spans = signalSpans(rules.signals[index], in: text, links: links, scratch: scratch, onFailure: failed)
+            if !spans.isEmpty { allSignalHits += spans.map { Hit(rule: rules.signals[index], span: $0) } }
+        }
+        allSignalHits.sort { $0.span.lowerBound < $1.span.lowerBound }
+        var labelHits: [Hit<DisclosureRule>] = []
+        for index in rules.disclosures.indices where mayMatch.contains(rules.signals.count + index) {
+            let spans = Auditor.spans(of: rules.disclosures[index].pattern, in: text, range: 0..<text.bytes.count, scratch: scratch) {
+                failed(rules.disclosures[index].id, $0)
+            }
+            if !spans.isEmpty { labelHits += spans.map { Hit(rule: rules.disclosures[index], span: $0) } }
+        }
+        labelHits.sort { $0.span.lowerBound < $1.span.lowerBound }
 
         // The post's words decide its language; when they cannot (a short post),
         // the languages of the wording rules that matched are a good hint.
