@@ -78,7 +78,7 @@ struct AuditArguments: ParsableArguments {
 
     func run() throws {
         var (request, ruleSet) = try prepare()
-        var report: (String) -> Void = writeOut
+        var destination = FileHandle.standardOutput
         if let output {
             // Opening the report truncates it: it must not be a post named to be audited.
             func real(_ path: String) -> String { URL(fileURLWithPath: path).resolvingSymlinksInPath().path }
@@ -88,10 +88,12 @@ struct AuditArguments: ParsableArguments {
             guard FileManager.default.createFile(atPath: output, contents: nil), let file = FileHandle(forWritingAtPath: output) else {
                 throw ValidationError("--output: cannot write '\(output)'")
             }
-            report = { file.write(Data($0.utf8)) }
+            destination = file
             request.excludedPaths = [output]
         }
-        let code = runAudit(request, rules: ruleSet, stdout: report, stderr: writeErr)
+        let report = OutputBuffer(destination)
+        let code = runAudit(request, rules: ruleSet, stdout: report.write, stderr: writeErr)
+        report.flush()
         if code != 0 { throw ExitCode(code) }
     }
 
