@@ -199,6 +199,19 @@ struct Repository {
         #expect(result.stdout.hasPrefix("small.txt:1:9: "))
     }
 
+    @Test func stagedPathsWithSpacesNewlinesAndQuotesAreAllRead() throws {
+        let repo = try Repository()
+        for name in ["my post.txt", "new\nline.txt", "\"quoted\".txt", "plain.txt"] { try repo.write(name, "Grab it https://amzn.to/3xKq9Lm\n") }
+        try repo.git("add", ".")
+        let result = try repo.candor("audit", "--staged", "--format", "jsonl")
+        #expect(result.code == 1)
+        #expect(result.stderr == "candor: audited 4 posts: 8 errors, 0 warnings, 0 notes in 4 posts\n")
+        let paths = result.stdout.split(separator: "\n").compactMap { line in
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["path"] as? String
+        }
+        #expect(Set(paths) == ["my post.txt", "new\nline.txt", "\"quoted\".txt", "plain.txt"])
+    }
+
     @Test func outsideARepositoryIsAUsageError() throws {
         let folder = try Repository.temporaryFolder()
         let result = try Repository.run(CLI.executable.path, ["audit", "--staged"], in: folder)
