@@ -52,4 +52,55 @@ import Testing
     @Test func aKeywordThatFailsItsBoundaryOnceIsStillFoundLater() {
         #expect(lists([[#"\bad\b"#]], in: "bad ads, then #ad") == [0])
     }
+
+    /// The prefilter's meaning, written the slow way: fold the text, then look
+    /// for each keyword at every offset.
+    static func naiveLists(_ lists: [[String]], in text: [UInt8]) -> [Int] {
+        var folded = text
+        for index in folded.indices {
+            let byte = folded[index]
+            if byte >= 0x41 && byte <= 0x5A { folded[index] = byte | 0x20 }
+            if byte >= 0x80, byte <= 0x9E, byte != 0x97, index > 0, text[index - 1] == 0xC3 { folded[index] = byte + 0x20 }
+        }
+        return lists.indices.filter { list in
+            let keywords = lists[list].map(Keyword.init)
+            if keywords.isEmpty || keywords.contains(where: { $0.bytes.isEmpty }) { return true }
+            return keywords.contains { keyword in
+                guard keyword.bytes.count <= folded.count else { return false }
+                return (0...(folded.count - keyword.bytes.count)).contains { start in
+                    let end = start + keyword.bytes.count
+                    return folded[start..<end].elementsEqual(keyword.bytes)
+                        && (!keyword.wordStart || start == 0 || !Keyword.isWordByte(text[start - 1]))
+                        && (!keyword.wordEnd || end == text.count || !Keyword.isWordByte(text[end]))
+                }
+            }
+        }
+    }
+
+    @Test func agreesWithTheSlowWayOnRandomText() {
+        // A small alphabet, so keywords overlap and recur: letters in both cases,
+        // a boundary, the lead byte of Latin-1 letters and two of its followers.
+        let alphabet: [UInt8] = Array("abAB _".utf8) + [0xC3, 0x93, 0xB3, 0x97]
+        var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ bound: Int) -> Int {
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((seed >> 33) % UInt64(bound))
+        }
+        func word(_ length: Int) -> [UInt8] { (0..<length).map { _ in alphabet[next(alphabet.count)] } }
+        for _ in 0..<300 {
+            let lists: [[String]] = (0..<4).map { _ in
+                (0..<(1 + next(3))).map { _ in
+                    let core = String(decoding: word(1 + next(3)).map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+                    return (next(3) == 0 ? #"\b"# : "") + core + (next(3) == 0 ? #"\b"# : "")
+                }
+            }
+            let scanner = KeywordScanner(lists)
+            for _ in 0..<20 {
+                let text = word(next(12))
+                let found = scanner.matches(in: text)
+                #expect(lists.indices.filter(found.contains) == KeywordScannerTests.naiveLists(lists, in: text), "\(lists) in \(text)")
+            }
+        }
+    }
 }
+
