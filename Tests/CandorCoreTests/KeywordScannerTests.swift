@@ -104,3 +104,31 @@ import Testing
     }
 }
 
+
+@Suite struct WordTableTests {
+    func lookUp(_ table: WordTable, _ word: String) -> [Int] {
+        let bytes = Array(word.utf8)
+        var found: [Int] = []
+        bytes.withUnsafeBufferPointer { buffer in
+            table.forEachProfile(of: buffer, hash: bytes.reduce(WordTable.emptyHash, WordTable.hash)) { found.append($0) }
+        }
+        return found
+    }
+
+    @Test func everyListedWordIsFoundWithItsProfilesAndNothingElseIs() {
+        let languages = shippedRules.languages
+        var lists: [[UInt8]: [Int32]] = [:]
+        for (number, language) in languages.enumerated() {
+            for word in language.words { lists[Array(word.utf8), default: []].append(Int32(number)) }
+        }
+        let table = WordTable(lists)
+        #expect(table.longest == lists.keys.map(\.count).max())
+        for (word, profiles) in lists {
+            let text = String(decoding: word, as: UTF8.self)
+            #expect(lookUp(table, text) == profiles.map(Int.init), "\(text)")
+            #expect(lookUp(table, text + "x") == (lists[word + [0x78]] ?? []).map(Int.init))
+        }
+        #expect(lookUp(table, "") == [])
+        #expect(lookUp(table, "zzzqqq") == [])
+    }
+}
