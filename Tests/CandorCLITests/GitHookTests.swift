@@ -212,6 +212,18 @@ struct Repository {
         #expect(Set(paths) == ["my post.txt", "new\nline.txt", "\"quoted\".txt", "plain.txt"])
     }
 
+    @Test func aClosedStandardOutputDoesNotReachGit() throws {
+        // With fd 1 closed, the pipes made for git can take its number.
+        let repo = try Repository()
+        try repo.write("post.md", Repository.undisclosed)
+        try repo.git("add", ".")
+        let result = try Repository.run("sh", ["-c", "exec \"$0\" audit --staged --jurisdiction us --output report.txt >&-", CLI.executable.path],
+                                        in: repo.root)
+        #expect(result.stderr.hasPrefix("candor: audited 1 post: "))
+        #expect(result.code == 1)
+        #expect(try repo.read("report.txt").contains(Repository.finding))
+    }
+
     @Test func outsideARepositoryIsAUsageError() throws {
         let folder = try Repository.temporaryFolder()
         let result = try Repository.run(CLI.executable.path, ["audit", "--staged"], in: folder)
