@@ -92,7 +92,8 @@ struct AuditArguments: ParsableArguments {
             request.excludedPaths = [output]
         }
         let report = OutputBuffer(destination)
-        let code = runAudit(request, rules: ruleSet, stdout: report.write, stderr: writeErr)
+        // What went to stdout before a warning is written first, so the two keep their order in one stream.
+        let code = runAudit(request, rules: ruleSet, stdout: report.write, stderr: { report.flush(); writeErr($0) })
         report.flush()
         if code != 0 { throw ExitCode(code) }
     }

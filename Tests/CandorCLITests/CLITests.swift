@@ -146,6 +146,28 @@ struct CLI {
         #expect(try !CLI.run(["audit", "-"], stdin: post, environment: ["NO_COLOR": "1"]).stdout.contains("\u{1B}["))
     }
 
+    @Test func reportsAndWarningsKeepTheirOrderWhenStdoutAndStderrShareAPipe() throws {
+        let first = try CLI.temporaryFile("first.txt", Data("Grab it https://amzn.to/3xKq9Lm\n".utf8))
+        let binary = try CLI.temporaryFile("image.txt", Data([0x89, 0x50, 0x4E, 0x47, 0x00, 0x00, 0x01]))
+        let last = try CLI.temporaryFile("last.txt", Data("Also https://amzn.to/3xKq9Lm\n".utf8))
+        let process = Process()
+        process.executableURL = CLI.executable
+        process.arguments = ["audit", "--jurisdiction", "us", first.path, binary.path, last.path]
+        let both = Pipe()
+        process.standardOutput = both
+        process.standardError = both
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let output = String(decoding: both.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let firstReport = try #require(output.range(of: "first.txt:1:9: error: "))
+        let warning = try #require(output.range(of: "image.txt: warning: binary file, skipped"))
+        let lastReport = try #require(output.range(of: "last.txt:1:6: error: "))
+        #expect(firstReport.lowerBound < warning.lowerBound)
+        #expect(warning.lowerBound < lastReport.lowerBound)
+        #expect(output.hasSuffix("\ncandor: audited 2 posts: 2 errors, 0 warnings, 0 notes in 2 posts; 1 input problem\n"))
+    }
+
     @Test func binaryAndEmptyFilesAreSkippedWithAWarning() throws {
         let binary = try CLI.temporaryFile("image.txt", Data([0x89, 0x50, 0x4E, 0x47, 0x00, 0x00, 0x01]))
         let empty = try CLI.temporaryFile("empty.txt", Data())

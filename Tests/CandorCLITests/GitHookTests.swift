@@ -34,7 +34,9 @@ struct Repository {
     }
 
     /// Runs a program found on PATH (or at an absolute path) in `directory`, below the root.
-    static func run(_ program: String, _ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> CLI.Result {
+    /// After `timeout` seconds the program is stopped (and its result is what it printed so far).
+    static func run(_ program: String, _ arguments: [String], in directory: URL, environment: [String: String] = [:],
+                    timeout: Double? = nil) throws -> CLI.Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: program.hasPrefix("/") ? program : "/usr/bin/env")
         process.arguments = program.hasPrefix("/") ? arguments : [program] + arguments
@@ -45,6 +47,10 @@ struct Repository {
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
         try process.run()
+        if let timeout {
+            // SIGKILL: a program started from a test thread may have SIGTERM blocked.
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        }
         // stderr is read on its own thread: a hook's output through git commit can fill a pipe.
         let errData = Collected()
         let done = DispatchSemaphore(value: 0)
@@ -210,6 +216,35 @@ struct Repository {
             (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["path"] as? String
         }
         #expect(Set(paths) == ["my post.txt", "new\nline.txt", "\"quoted\".txt", "plain.txt"])
+    }
+
+    @Test func aGitThatWarnsAtLengthDoesNotStallTheAudit() throws {
+        let repo = try Repository()
+        try repo.write("post.md", Repository.undisclosed)
+        try repo.git("add", ".")
+        // A git that prints 200 KB on stderr before it answers: more than a pipe holds.
+        let real = try Repository.run("sh", ["-c", "command -v git"], in: repo.root).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let bin = try Repository.temporaryFolder()
+        let git = bin.appendingPathComponent("git")
+        try Data("#!/bin/sh\nhead -c 200000 /dev/zero | tr '\\0' w >&2\necho >&2\nexec '\(real)' \"$@\"\n".utf8).write(to: git)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: git.path)
+        let path = bin.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        let result = try Repository.run(CLI.executable.path, ["audit", "--staged", "--jurisdiction", "us"], in: repo.root,
+                                        environment: ["PATH": path], timeout: 20)
+        #expect(result.code == 1)
+        #expect(result.stdout.contains(Repository.finding))
+    }
+
+    @Test func aClosedStandardOutputDoesNotReachGit() throws {
+        // With fd 1 closed, the pipes made for git can take its number.
+        let repo = try Repository()
+        try repo.write("post.md", Repository.undisclosed)
+        try repo.git("add", ".")
+        let result = try Repository.run("sh", ["-c", "exec \"$0\" audit --staged --jurisdiction us --output report.txt >&-", CLI.executable.path],
+                                        in: repo.root)
+        #expect(result.stderr.hasPrefix("candor: audited 1 post: "))
+        #expect(result.code == 1)
+        #expect(try repo.read("report.txt").contains(Repository.finding))
     }
 
     @Test func outsideARepositoryIsAUsageError() throws {

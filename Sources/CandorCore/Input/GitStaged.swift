@@ -42,7 +42,11 @@ public enum Git {
         posix_spawn_file_actions_adddup2(&actions, stdinPipe[0], 0)
         posix_spawn_file_actions_adddup2(&actions, stdoutPipe[1], 1)
         posix_spawn_file_actions_adddup2(&actions, stderrPipe[1], 2)
-        for descriptor in stdinPipe + stdoutPipe + stderrPipe { posix_spawn_file_actions_addclose(&actions, descriptor) }
+        // A pipe end numbered 0, 1 or 2 (Candor started with that stream closed) is already where
+        // it belongs, or replaced by the dup2 above; closing it would close git's stream.
+        for descriptor in stdinPipe + stdoutPipe + stderrPipe where descriptor > 2 {
+            posix_spawn_file_actions_addclose(&actions, descriptor)
+        }
         let argv: [UnsafeMutablePointer<CChar>?] = (["git"] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
@@ -55,7 +59,11 @@ public enum Git {
             // As a shell says it: 127 is "command not found".
             return Output(status: spawned == ENOENT ? 127 : 126, stdout: [], stderr: String(cString: strerror(spawned)), truncated: false)
         }
-        // Written from another thread, so neither side can fill a pipe and wait on the other.
+        // stdin is written, and stderr read, on threads of their own, so git never
+        // waits on a full pipe while Candor waits on another.
+        let helpers = DispatchGroup()
+        let complaint = Collected()
+        helpers.enter()
         let writer = Thread { [stdinPipe] in
             // Should git exit without reading, the write fails with EPIPE instead
             // of the signal ending Candor: SIGPIPE is blocked on this thread.
@@ -73,8 +81,16 @@ public enum Git {
                 }
             }
             close(stdinPipe[1])
+            helpers.leave()
         }
         writer.start()
+        helpers.enter()
+        let errorReader = Thread { [stderrPipe] in
+            readAll(stderrPipe[0]) { complaint.bytes += $0; return true }
+            close(stderrPipe[0])
+            helpers.leave()
+        }
+        errorReader.start()
         var bytes: [UInt8] = []
         var truncated = false
         readAll(stdoutPipe[0]) { chunk in
@@ -87,17 +103,17 @@ public enum Git {
             return true
         }
         close(stdoutPipe[0])
-        // Git's stderr is a line or two: reading it after stdout cannot fill the pipe.
-        var error: [UInt8] = []
-        readAll(stderrPipe[0]) { error += $0; return true }
-        close(stderrPipe[0])
+        helpers.wait()
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         // The low 7 bits name the signal that ended it; otherwise the exit status is the next byte.
         let signal = status & 0x7F
         let exitStatus = signal == 0 ? (status >> 8) & 0xFF : 128 + signal
-        return Output(status: truncated ? 0 : exitStatus, stdout: bytes, stderr: String(decoding: error, as: UTF8.self), truncated: truncated)
+        return Output(status: truncated ? 0 : exitStatus, stdout: bytes, stderr: String(decoding: complaint.bytes, as: UTF8.self), truncated: truncated)
     }
+
+    /// Filled by one thread, read once it has finished.
+    private final class Collected: @unchecked Sendable { var bytes: [UInt8] = [] }
 
     /// Hands over what a pipe gives until its end, or until `body` returns false.
     private static func readAll(_ descriptor: Int32, _ body: (ArraySlice<UInt8>) -> Bool) {
