@@ -42,6 +42,13 @@ import Testing
         ])
     }
 
+    @Test func aKeywordWithWhitespaceIsAnErrorAtTheKeyword() throws {
+        #expect(try errors(["a.yml": Self.signal(extra: "    keywords: [code, 'my code']\n")]) == [
+            "a.yml:7:22: error: keyword 'my code' holds whitespace; a post may part those words with any space, tab or line break, so use one of the words",
+        ])
+        #expect(try errors(["a.yml": Self.signal(extra: "    keywords: code\n")]) == [])
+    }
+
     @Test func duplicateIDsNameBothPlaces() throws {
         #expect(try errors(["a.yml": Self.signal(), "b.yml": Self.signal()]) == [
             "b.yml:2:5: error: duplicate rule id 'test.signal' (first defined at a.yml:2:5)",

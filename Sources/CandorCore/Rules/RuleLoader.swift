@@ -263,7 +263,13 @@ enum RuleLoader {
     }
 
     private static func keywords(_ fields: Fields) -> [String] {
-        (fields.strings("keywords") ?? []).map { $0.lowercased() }
+        // A post may part two words with any whitespace (a tab, a line break,
+        // a no-break space), which a keyword matched byte for byte would miss.
+        let items = fields["keywords"]?.sequence.map(Array.init) ?? fields["keywords"].map { [$0] } ?? []
+        for item in items where item.scalar?.string.contains(where: \.isWhitespace) == true {
+            fields.file.error(item, "keyword '\(item.scalar!.string)' holds whitespace; a post may part those words with any space, tab or line break, so use one of the words")
+        }
+        return (fields.strings("keywords") ?? []).map { $0.lowercased() }
     }
 
     /// Compiles a pattern, mapping PCRE2's error offset to the rule file, and
