@@ -2,7 +2,10 @@
 """Times commands over one corpus and prints posts/s, MB/s and peak memory with min/median/max.
 
 Each --tool is "label=command"; the command's output is discarded. Exit status 1
-(candor's "findings" and grep's "no match") counts as success.
+(candor's "findings" and grep's "no match") counts as success. "steal" is the
+largest share of the machine's CPU time its host took for itself during one run
+(from /proc/stat): on a virtual machine it makes wall times, and the ratio of
+two workers to one most of all, worse than the program is.
 """
 import argparse
 import os
@@ -11,6 +14,16 @@ import shlex
 import statistics
 import subprocess
 import time
+
+
+def cpu_times():
+    """The machine's total and stolen CPU ticks so far; zeros where /proc/stat is missing."""
+    try:
+        with open("/proc/stat") as stat:
+            fields = [int(value) for value in stat.readline().split()[1:]]
+    except OSError:
+        return 0, 0
+    return sum(fields[:8]), fields[7] if len(fields) > 7 else 0
 
 
 def main():
@@ -24,14 +37,16 @@ def main():
         posts = sum(1 for _ in corpus)
     print(f"corpus: {arguments.corpus}, {size / 1e6:.1f} MB, {posts} posts; "
           f"{os.cpu_count()} cores, {platform.platform()}; {arguments.runs} runs each")
-    print(f"{'tool':<44} {'min s':>8} {'median s':>9} {'max s':>8} {'MB/s':>8} {'posts/s':>10} {'peak MB':>8} {'vs candor':>10}")
+    print(f"{'tool':<44} {'min s':>8} {'median s':>9} {'max s':>8} {'MB/s':>8} {'posts/s':>10} {'peak MB':>8} {'vs candor':>10} {'steal':>6}")
     baseline = None
     for spec in arguments.tool:
         label, command = spec.split("=", 1)
         times = []
         peak = 0
         failure = None
+        steal = 0.0
         for _ in range(arguments.runs):
+            total_before, stolen_before = cpu_times()
             started = time.perf_counter()
             with subprocess.Popen(shlex.split(command), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) as process:
                 errors = process.stderr.read()
@@ -39,6 +54,9 @@ def main():
                 _, status, usage = os.wait4(process.pid, 0)
                 process.returncode = os.waitstatus_to_exitcode(status)
             times.append(time.perf_counter() - started)
+            total_after, stolen_after = cpu_times()
+            if total_after > total_before:
+                steal = max(steal, (stolen_after - stolen_before) / (total_after - total_before))
             peak = max(peak, usage.ru_maxrss)
             if process.returncode not in (0, 1):
                 failure = errors.decode().strip().splitlines()[-1][:100] if errors else f"exit {process.returncode}"
@@ -50,7 +68,7 @@ def main():
         median = statistics.median(times)
         baseline = baseline or median
         print(f"{label:<44} {min(times):>8.2f} {median:>9.2f} {max(times):>8.2f} "
-              f"{size / 1e6 / median:>8.1f} {posts / median:>10.0f} {peak / 1024:>8.0f} {median / baseline:>9.2f}x")
+              f"{size / 1e6 / median:>8.1f} {posts / median:>10.0f} {peak / 1024:>8.0f} {median / baseline:>9.2f}x {steal * 100:>5.0f}%")
 
 
 if __name__ == "__main__":
