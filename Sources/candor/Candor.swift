@@ -58,6 +58,7 @@ struct RuleOptions: ParsableArguments {
 }
 
 func writeOut(_ text: String) { FileHandle.standardOutput.write(Data(text.utf8)) }
+func writeErr(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }
 
 /// Report text on its way to a file or a pipe, written 64 KB at a time rather
 /// than a system call per post; a terminal gets each piece as it comes.
@@ -84,7 +85,6 @@ final class OutputBuffer {
         pending.removeAll(keepingCapacity: true)
     }
 }
-func writeErr(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }
 
 extension Severity: ExpressibleByArgument {}
 extension Platform: ExpressibleByArgument {}
