@@ -34,7 +34,9 @@ public enum Git {
     public static func run(_ arguments: [String], input: [UInt8] = [], limit: Int = .max) throws -> Output {
         var stdinPipe: [Int32] = [-1, -1], stdoutPipe: [Int32] = [-1, -1], stderrPipe: [Int32] = [-1, -1]
         guard pipe(&stdinPipe) == 0, pipe(&stdoutPipe) == 0, pipe(&stderrPipe) == 0 else {
-            throw Failure("cannot run git: \(String(cString: strerror(errno)))")
+            let reason = String(cString: strerror(errno))
+            for descriptor in stdinPipe + stdoutPipe + stderrPipe where descriptor >= 0 { close(descriptor) }
+            throw Failure("cannot run git: \(reason)")
         }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -105,7 +107,10 @@ public enum Git {
         close(stdoutPipe[0])
         helpers.wait()
         var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        var reaped = waitpid(pid, &status, 0)
+        while reaped < 0 && errno == EINTR { reaped = waitpid(pid, &status, 0) }
+        // Without its exit status (SIGCHLD ignored by whoever started Candor) git's answer cannot be trusted.
+        guard reaped == pid else { throw Failure("cannot tell how git ended: \(String(cString: strerror(errno)))") }
         // The low 7 bits name the signal that ended it; otherwise the exit status is the next byte.
         let signal = status & 0x7F
         let exitStatus = signal == 0 ? (status >> 8) & 0xFF : 128 + signal
