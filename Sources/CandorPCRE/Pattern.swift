@@ -119,27 +119,29 @@ public final class Pattern: @unchecked Sendable {
     /// and the search then resumes without allowing another empty match at the same place.
     public func allMatches(in text: UnsafeBufferPointer<UInt8>,
                            scratch: MatchScratch) throws(MatchFailure) -> [Range<Int>] {
-        var found: [Range<Int>] = []
-        var start = 0
-        var flags: UInt32 = 0
-        while start <= text.count, let whole = try wholeMatch(in: text, from: start, flags: flags, scratch: scratch) {
-            found.append(whole)
-            start = whole.upperBound
-            flags = whole.isEmpty ? PCRE2_NOTEMPTY_ATSTART : 0
-        }
-        return found
+        try eachMatch(in: text, scratch: scratch) { _ in () }.map(\.whole)
     }
 
     /// Like `allMatches`, with the span of every capture group (index 0 is the
     /// whole match; a group that did not take part is nil). At most 15 groups.
     public func allMatchGroups(in text: UnsafeBufferPointer<UInt8>,
                                scratch: MatchScratch) throws(MatchFailure) -> [[Range<Int>?]] {
-        var found: [[Range<Int>?]] = []
+        try eachMatch(in: text, scratch: scratch) { groups($0, in: scratch) }.map(\.read)
+    }
+
+    /// The loop both of those run: each match's whole span, and what `read`
+    /// takes from the match data (given the number of groups set).
+    private func eachMatch<Read>(in text: UnsafeBufferPointer<UInt8>, scratch: MatchScratch,
+                                 _ read: (Int) -> Read) throws(MatchFailure) -> [(whole: Range<Int>, read: Read)] {
+        var found: [(whole: Range<Int>, read: Read)] = []
         var start = 0
         var flags: UInt32 = 0
-        while start <= text.count, let groups = try match(in: text, from: start, flags: flags, scratch: scratch) {
-            found.append(groups)
-            let whole = groups[0]!
+        while start <= text.count {
+            let pairs = try run(in: text, from: start, flags: flags, scratch: scratch)
+            guard pairs > 0 else { break }
+            let ovector = pcre2_get_ovector_pointer_8(scratch.matchData)!
+            let whole = ovector[0]..<ovector[1]
+            found.append((whole, read(pairs)))
             start = whole.upperBound
             flags = whole.isEmpty ? PCRE2_NOTEMPTY_ATSTART : 0
         }
@@ -187,7 +189,11 @@ public final class Pattern: @unchecked Sendable {
     private func match(in text: UnsafeBufferPointer<UInt8>, from start: Int, flags: UInt32,
                        scratch: MatchScratch) throws(MatchFailure) -> [Range<Int>?]? {
         let pairs = try run(in: text, from: start, flags: flags, scratch: scratch)
-        guard pairs > 0 else { return nil }
+        return pairs > 0 ? groups(pairs, in: scratch) : nil
+    }
+
+    /// The span of each of the `pairs` groups the last match set.
+    private func groups(_ pairs: Int, in scratch: MatchScratch) -> [Range<Int>?] {
         let ovector = pcre2_get_ovector_pointer_8(scratch.matchData)!
         return (0..<pairs).map { index in
             let lower = ovector[2 * index], upper = ovector[2 * index + 1]

@@ -319,7 +319,7 @@ public struct Auditor: Sendable {
     /// jurisdiction does.
     private func suggestion(_ policy: JurisdictionPolicy, _ category: Category, language: String?) -> String {
         guard policy.language == JurisdictionPolicy.audienceLanguage,
-              let home = rules.jurisdictions.values.filter({ $0.automatic && $0.language == (language ?? "en") }).min(by: { $0.id < $1.id })
+              let home = automaticJurisdictions[language ?? "en"]?.first.flatMap(rules.jurisdiction)
         else { return policy.suggestion(for: category) }
         return home.suggestion(for: category)
     }

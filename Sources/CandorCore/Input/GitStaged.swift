@@ -213,6 +213,7 @@ public enum GitStaged {
         }
         return found
     }
+
     /// `path` (from the top of the work tree) as seen from the directory `prefix`.
     static func relative(_ path: String, from prefix: String) -> String {
         var up = prefix.split(separator: "/")
