@@ -4,6 +4,7 @@ import Foundation
 
 struct Audit: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "audit",
         abstract: "Audit posts and report every undisclosed, insufficient, hidden or wrong-language disclosure.",
         discussion: """
         PATH is a file, a directory (searched recursively, skipping hidden and build folders) or - for stdin.

@@ -4,11 +4,13 @@ import Foundation
 
 struct Baseline: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "baseline",
         abstract: "Record the current findings so that `candor audit --baseline FILE` reports only new ones.",
         subcommands: [Create.self, Update.self])
 
     struct Create: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "create",
             abstract: "Write a baseline of the current findings (default file: .candor-baseline.json). Takes every option of `candor audit`.")
         @OptionGroup var audit: AuditArguments
 
@@ -24,6 +26,7 @@ struct Baseline: ParsableCommand {
 
     struct Update: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "update",
             abstract: "Rewrite a baseline with the current findings: fixed ones dropped, new ones added. Takes every option of `candor audit`.")
         @OptionGroup var audit: AuditArguments
 

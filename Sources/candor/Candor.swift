@@ -5,6 +5,7 @@ import Foundation
 @main
 struct Candor: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "candor",
         abstract: "Audit posts for undisclosed commercial relationships.",
         version: CandorVersion.current,
         subcommands: [Audit.self, Rules.self, Jurisdictions.self, Baseline.self, Hook.self],

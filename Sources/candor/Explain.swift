@@ -5,6 +5,7 @@ import Foundation
 extension Rules {
     struct Explain: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "explain",
             abstract: "Show one rule: what it matches, why, where it comes from, and its examples.")
         @Argument(help: "A rule id (see `candor rules list`) or a jurisdiction id.") var id: String
         @OptionGroup var rules: RuleOptions
@@ -70,7 +71,7 @@ extension Rules {
     }
 
     struct Stats: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Count rules per category and language, and examples.")
+        static let configuration = CommandConfiguration(commandName: "stats", abstract: "Count rules per category and language, and examples.")
         @OptionGroup var rules: RuleOptions
 
         func run() throws {
@@ -94,7 +95,7 @@ extension Rules {
 }
 
 struct Jurisdictions: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List what each jurisdiction accepts and requires.")
+    static let configuration = CommandConfiguration(commandName: "jurisdictions", abstract: "List what each jurisdiction accepts and requires.")
     @Argument(help: "Jurisdiction ids to show (default: all).") var ids: [String] = []
     @OptionGroup var rules: RuleOptions
 

@@ -4,6 +4,7 @@ import Foundation
 
 struct Hook: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "hook",
         abstract: "Install or remove a git pre-commit hook that runs `candor audit --staged`.",
         subcommands: [Install.self, Uninstall.self])
 
@@ -12,6 +13,7 @@ struct Hook: ParsableCommand {
 
     struct Install: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "install",
             abstract: "Write the repository's pre-commit hook (core.hooksPath and worktrees respected).",
             discussion: "Options after -- are passed to `candor audit --staged`, e.g. candor hook install -- --jurisdiction uk --fail-on warning")
 
@@ -45,7 +47,7 @@ struct Hook: ParsableCommand {
     }
 
     struct Uninstall: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove the pre-commit hook, only if Candor wrote it.")
+        static let configuration = CommandConfiguration(commandName: "uninstall", abstract: "Remove the pre-commit hook, only if Candor wrote it.")
 
         func run() throws {
             let hook = try Hook.path()

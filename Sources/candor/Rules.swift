@@ -5,11 +5,12 @@ import Foundation
 
 struct Rules: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "rules",
         abstract: "List, test and export the rule library.",
         subcommands: [List.self, Test.self, Explain.self, Stats.self, ExportPatterns.self])
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List every rule with its kind, category or language, and file (as .candor.yml sets them up).")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List every rule with its kind, category or language, and file (as .candor.yml sets them up).")
         @OptionGroup var rules: RuleOptions
         @OptionGroup var config: ConfigFileOptions
 
@@ -40,7 +41,7 @@ struct Rules: ParsableCommand {
     }
 
     struct Test: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Run every rule's examples through the real engine (the rules .candor.yml sets up).")
+        static let configuration = CommandConfiguration(commandName: "test", abstract: "Run every rule's examples through the real engine (the rules .candor.yml sets up).")
         @OptionGroup var rules: RuleOptions
         @OptionGroup var config: ConfigFileOptions
 

@@ -23,10 +23,9 @@ public struct RuleSet: Sendable {
         var files: [String] = []
         for directory in directories {
             do {
-                for file in try RuleLoader.ruleFiles(in: directory) {
-                    RuleLoader.load(file: file, into: &loaded)
-                    files.append(file)
-                }
+                let inDirectory = try RuleLoader.ruleFiles(in: directory)
+                RuleLoader.load(files: inDirectory, into: &loaded)
+                files += inDirectory
             } catch let error as RuleLoadError {
                 loaded.errors += error.errors
             } catch {
