@@ -6,18 +6,21 @@ import Synchronization
 /// input order. Posts are taken in bounded chunks, so memory stays flat however
 /// long the stream is.
 ///
-/// With more than one worker the work is pipelined: while the workers parse
-/// and audit one chunk, the caller's thread reads the next and reports the
-/// previous one. At most two chunks are held at any time. A `render` function,
-/// when given, turns each report into output text on the workers too.
+/// With more than one worker, each chunk goes whole to one worker thread, which
+/// keeps its own match scratch; the caller's thread meanwhile reads the next
+/// chunks and reports finished ones in order. At most two chunks per worker are
+/// held at any time. A `render` function, when given, turns each report into
+/// output text on the workers too.
 public final class AuditRunner {
     public let auditor: Auditor
     public let options: AuditOptions
     public let workers: Int
     private let chunkSize: Int
     private var pending: [InputItem] = []
-    private var inFlight: InFlight?
-    private let scratches: [MatchScratch]
+    /// Chunks handed to the workers, oldest first.
+    private var inFlight: [Chunk] = []
+    private let pool: WorkerPool?
+    private let scratch = MatchScratch()
     private let render: Render?
     private let emit: (PostReport, Post, _ rendered: String?) -> Void
     private let problem: (InputProblem) -> Void
@@ -35,25 +38,27 @@ public final class AuditRunner {
         self.render = render
         self.emit = emit
         self.problem = problem
-        // One scratch per worker slot: slot i is only ever used by iteration i,
-        // and only one chunk is audited at a time.
-        scratches = (0..<max(1, workers)).map { _ in MatchScratch() }
+        pool = workers > 1 ? WorkerPool(threads: workers) { chunk, scratch in
+            chunk.outcomes = chunk.items.map { AuditRunner.outcome(of: $0, auditor: auditor, options: options, render: render, scratch: scratch) }
+        } : nil
     }
+
+    deinit { pool?.stop() }
 
     public func add(_ post: Post) { add(.post(post)) }
 
     public func add(_ item: InputItem) {
         pending.append(item)
-        if pending.count >= chunkSize { dispatchPending() }
+        if pending.count >= chunkSize { dispatch(pending); pending.removeAll(keepingCapacity: true) }
     }
 
     /// Audits whatever is buffered and reports everything. Call once the input is exhausted.
     public func flush() {
-        dispatchPending()
-        if let last = inFlight {
-            inFlight = nil
-            report(last.wait())
-        }
+        // The last chunk is shared out, so a short input (a hook's few files) still uses every worker.
+        let share = max(1, (pending.count + workers - 1) / workers)
+        for start in stride(from: 0, to: pending.count, by: share) { dispatch(Array(pending[start..<min(start + share, pending.count)])) }
+        pending.removeAll()
+        while !inFlight.isEmpty { report(inFlight.removeFirst().wait()) }
     }
 
     /// What one input item came to.
@@ -86,47 +91,69 @@ public final class AuditRunner {
         }
     }
 
-    private func dispatchPending() {
-        guard !pending.isEmpty else { return }
-        let items = pending
-        pending.removeAll(keepingCapacity: true)
-        if workers == 1 {
-            report(items.map { AuditRunner.outcome(of: $0, auditor: auditor, options: options, render: render, scratch: scratches[0]) })
+    private func dispatch(_ items: [InputItem]) {
+        guard !items.isEmpty else { return }
+        guard let pool else {
+            report(items.map { AuditRunner.outcome(of: $0, auditor: auditor, options: options, render: render, scratch: scratch) })
             return
         }
-        let previous = inFlight?.wait()
-        inFlight = InFlight(items: items, auditor: auditor, options: options, render: render, scratches: scratches)
-        if let previous { report(previous) }
+        // Two chunks per worker: one being audited, one waiting, so no worker
+        // idles while this thread reads or reports.
+        if inFlight.count >= 2 * workers { report(inFlight.removeFirst().wait()) }
+        let chunk = Chunk(items: items)
+        inFlight.append(chunk)
+        pool.submit(chunk)
     }
 
-    /// One chunk being audited on the workers.
-    private final class InFlight: @unchecked Sendable {
-        private let done = DispatchSemaphore(value: 0)
-        private let results: Mutex<[Outcome?]>
+    /// Posts audited together by one worker. `outcomes` is written by that
+    /// worker before `finished` is signalled, and read only after.
+    private final class Chunk: @unchecked Sendable {
+        let items: [InputItem]
+        var outcomes: [Outcome] = []
+        let finished = DispatchSemaphore(value: 0)
 
-        init(items: [InputItem], auditor: Auditor, options: AuditOptions, render: Render?, scratches: [MatchScratch]) {
-            results = Mutex([Outcome?](repeating: nil, count: items.count))
-            let slots = min(scratches.count, items.count)
-            nonisolated(unsafe) let scratches = scratches
-            // Each worker takes the next post not yet taken, so a slow post does
-            // not leave the other workers idle at the end of the chunk.
-            let next = Atomic<Int>(0)
-            DispatchQueue.global().async { [self] in
-                DispatchQueue.concurrentPerform(iterations: slots) { slot in
-                    var local: [(Int, Outcome)] = []
-                    while case let index = next.add(1, ordering: .relaxed).oldValue, index < items.count {
-                        local.append((index, AuditRunner.outcome(of: items[index], auditor: auditor, options: options, render: render,
-                                                                                scratch: scratches[slot])))
+        init(items: [InputItem]) { self.items = items }
+
+        func wait() -> [Outcome] {
+            finished.wait()
+            return outcomes
+        }
+    }
+
+    /// Long-lived threads, each with its own match scratch, taking chunks in
+    /// the order they were submitted.
+    private final class WorkerPool: Sendable {
+        private let queue = Mutex<[Chunk?]>([])
+        private let queued = DispatchSemaphore(value: 0)
+        private let threads: Int
+
+        init(threads: Int, work: @escaping @Sendable (Chunk, MatchScratch) -> Void) {
+            self.threads = threads
+            // Each thread holds the pool until `stop` ends it.
+            for _ in 0..<threads {
+                DispatchQueue.global().async { [self] in
+                    let scratch = MatchScratch()
+                    while true {
+                        queued.wait()
+                        // nil asks the thread to stop.
+                        guard let chunk = queue.withLock({ $0.removeFirst() }) else { return }
+                        work(chunk, scratch)
+                        chunk.finished.signal()
                     }
-                    results.withLock { all in for (index, outcome) in local { all[index] = outcome } }
                 }
-                done.signal()
             }
         }
 
-        func wait() -> [Outcome] {
-            done.wait()
-            return results.withLock { $0.map { $0! } }
+        func submit(_ chunk: Chunk) {
+            queue.withLock { $0.append(chunk) }
+            queued.signal()
+        }
+
+        func stop() {
+            for _ in 0..<threads {
+                queue.withLock { $0.append(nil) }
+                queued.signal()
+            }
         }
     }
 }

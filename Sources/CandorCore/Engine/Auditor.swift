@@ -60,7 +60,7 @@ public struct AuditOptions: Sendable {
 /// The audit engine: finds relationship signals and disclosure labels, then
 /// judges each relationship under each active jurisdiction. Stateless and
 /// shared across threads; each thread passes its own `MatchScratch`.
-public struct Auditor: Sendable {
+public final class Auditor: Sendable {
     public let rules: RuleSet
     private let linkExtractor = LinkExtractor()
     private let detector: LanguageDetector
