@@ -36,11 +36,15 @@ import Testing
         #expect(Array(written(text).utf8) == Array(#"{"s":"a"#.utf8) + [0xEF, 0xBF, 0xBD, 0xEF, 0xBF, 0xBD] + Array(#"\"b"}"#.utf8))
     }
 
-    @Test func keysAreEscapedAndValuesSeparated() {
+    /// Literal keys are written as they are; a key that is data (a jurisdiction) is escaped.
+    @Test func dataKeysAreEscapedAndValuesSeparated() {
         let out = JSONOut()
         out.object {
-            out.field("a\"b", nil as String?)
+            out.field(named: "a\"b", "c")
             out.field("n", 42)
+            out.field("big", Int.max)
+            out.field("min", Int.min)
+            out.field("zero", 0)
             out.field("negative", -7)
             out.field("none", nil as Int?)
             out.field("yes", true)
@@ -50,7 +54,7 @@ import Testing
             out.key("nested")
             out.array([1, 2]) { item in out.object { out.field("i", item) } }
         }
-        #expect(out.text == #"{"a\"b":null,"n":42,"negative":-7,"none":null,"yes":true,"unknown":null,"list":["x","y\n"],"empty":[],"nested":[{"i":1},{"i":2}]}"#)
+        #expect(out.text == #"{"a\"b":"c","n":42,"big":9223372036854775807,"min":-9223372036854775808,"zero":0,"negative":-7,"none":null,"yes":true,"unknown":null,"list":["x","y\n"],"empty":[],"nested":[{"i":1},{"i":2}]}"#)
     }
 
     @Test func aPostReportKeepsItsKeyOrderAndWritesAbsentValuesAsNull() {

@@ -32,7 +32,7 @@ enum ReportJSON {
                     out.key("verdicts")
                     out.object {
                         for (jurisdiction, verdict) in relationship.verdicts.sorted(by: { $0.key < $1.key }) {
-                            out.field(jurisdiction, verdict)
+                            out.field(named: jurisdiction, verdict)
                         }
                     }
                 }
@@ -127,32 +127,60 @@ final class JSONOut {
         needsComma = true
     }
 
-    func key(_ name: String) {
+    /// Keys are literals that need no escaping, so they are copied as they are.
+    func key(_ name: StaticString) {
         separate()
-        string(name)
-        bytes.append(UInt8(ascii: ":"))
+        bytes.append(UInt8(ascii: "\""))
+        name.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
         needsComma = false
     }
 
-    func field(_ name: String, _ value: String?) {
+    /// A field whose name is data (a jurisdiction, a fingerprint key), so it is escaped.
+    func field(named name: String, _ value: String) {
+        separate()
+        string(name)
+        bytes.append(UInt8(ascii: ":"))
+        string(value)
+        needsComma = true
+    }
+
+    func field(_ name: StaticString, _ value: String?) {
         key(name)
         if let value { string(value) } else { literal("null") }
         needsComma = true
     }
 
-    func field(_ name: String, _ value: Int?) {
+    func field(_ name: StaticString, _ value: Int?) {
         key(name)
-        literal(value.map(String.init) ?? "null")
+        if let value { number(value) } else { literal("null") }
         needsComma = true
     }
 
-    func field(_ name: String, _ value: Bool?) {
+    /// Decimal digits written straight into the buffer, without a String between.
+    private func number(_ value: Int) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[19 - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            bytes.append(contentsOf: buffer[(20 - count)...])
+        }
+    }
+
+    func field(_ name: StaticString, _ value: Bool?) {
         key(name)
         literal(value.map { $0 ? "true" : "false" } ?? "null")
         needsComma = true
     }
 
-    func field(_ name: String, _ values: [String]) {
+    func field(_ name: StaticString, _ values: [String]) {
         key(name)
         bytes.append(UInt8(ascii: "["))
         for (index, value) in values.enumerated() {

@@ -118,7 +118,7 @@ final class SARIFReporter: Reporter {
                 }
             }
             out.key("partialFingerprints")
-            out.object { out.field(Self.fingerprintKey, fingerprint) }
+            out.object { out.field(named: Self.fingerprintKey, fingerprint) }
             out.key("properties")
             out.object {
                 out.field("category", finding.category.rawValue)

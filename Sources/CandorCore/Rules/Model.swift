@@ -90,8 +90,9 @@ public enum SignalMatcher: Sendable {
     }
 }
 
-/// Evidence of a commercial relationship.
-public struct SignalRule: Sendable {
+/// Evidence of a commercial relationship. A class: rules are immutable and
+/// shared by every post and thread, so passing one around is one reference.
+public final class SignalRule: Sendable {
     public let id: String
     public let category: Category
     public let severity: Severity
@@ -102,7 +103,21 @@ public struct SignalRule: Sendable {
     public let examples: RuleExamples
     public let location: SourceLocation
     /// When the signal applies; nil for always (library rules). Declared partners use it.
-    public var condition: SignalCondition? = nil
+    public let condition: SignalCondition?
+
+    public init(id: String, category: Category, severity: Severity, message: String, reference: String?, keywords: [String],
+                matcher: SignalMatcher, examples: RuleExamples, location: SourceLocation, condition: SignalCondition? = nil) {
+        self.id = id
+        self.category = category
+        self.severity = severity
+        self.message = message
+        self.reference = reference
+        self.keywords = keywords
+        self.matcher = matcher
+        self.examples = examples
+        self.location = location
+        self.condition = condition
+    }
 }
 
 /// Limits a declared partnership to some markets and dates.
@@ -122,8 +137,9 @@ public struct SignalCondition: Sendable, Equatable {
     }
 }
 
-/// A label that discloses one or more relationships, in one language.
-public struct DisclosureRule: Sendable {
+/// A label that discloses one or more relationships, in one language; shared
+/// like `SignalRule`.
+public final class DisclosureRule: Sendable {
     public let id: String
     public let language: String
     public let covers: Set<Category>
@@ -133,6 +149,19 @@ public struct DisclosureRule: Sendable {
     public let pattern: Pattern
     public let examples: RuleExamples
     public let location: SourceLocation
+
+    public init(id: String, language: String, covers: Set<Category>, message: String, reference: String?, keywords: [String],
+                pattern: Pattern, examples: RuleExamples, location: SourceLocation) {
+        self.id = id
+        self.language = language
+        self.covers = covers
+        self.message = message
+        self.reference = reference
+        self.keywords = keywords
+        self.pattern = pattern
+        self.examples = examples
+        self.location = location
+    }
 }
 
 /// Where a jurisdiction wants the label to be.
