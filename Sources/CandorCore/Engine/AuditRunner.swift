@@ -129,7 +129,9 @@ public final class AuditRunner {
 
         init(threads: Int, work: @escaping @Sendable (Chunk, MatchScratch) -> Void) {
             self.threads = threads
-            // Each thread holds the pool until `stop` ends it.
+            // Each thread holds the pool until `stop` ends it. Should the system
+            // start fewer threads than asked (`--jobs 64`), those it starts still
+            // take every chunk and, in the end, every stop.
             for _ in 0..<threads {
                 DispatchQueue.global().async { [self] in
                     let scratch = MatchScratch()
