@@ -153,25 +153,8 @@ final class JSONOut {
 
     func field(_ name: StaticString, _ value: Int?) {
         key(name)
-        if let value { number(value) } else { literal("null") }
+        literal(value.map(String.init) ?? "null")
         needsComma = true
-    }
-
-    /// Decimal digits written straight into the buffer, without a String between.
-    private func number(_ value: Int) {
-        if value < 0 { bytes.append(UInt8(ascii: "-")) }
-        var magnitude = value.magnitude
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            repeat {
-                buffer[19 - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-                count += 1
-            } while magnitude > 0
-            bytes.append(contentsOf: buffer[(20 - count)...])
-        }
     }
 
     func field(_ name: StaticString, _ value: Bool?) {
