@@ -77,5 +77,6 @@ def main():
               f"{size / 1e6 / median:>8.1f} {posts / median:>10.0f} {result['peak'] / 1024:>8.0f} {median / baseline:>9.2f}x "
               f"{result['steal'] * 100:>5.0f}%")
 
+
 if __name__ == "__main__":
     main()
