@@ -8,11 +8,27 @@ public struct FieldMapping: Sendable, Equatable {
         case publishedAt = "published_at"
     }
 
-    /// For each field, the names tried in order; the first one present wins.
-    public private(set) var names: [Field: [String]] = [
-        .id: ["id"], .text: ["text", "caption", "description"], .url: ["url"], .platform: ["platform"],
-        .author: ["author"], .market: ["market"], .relationship: ["relationship"], .publishedAt: ["published_at", "date"],
-    ]
+    /// For each field, in `Field.allCases` order, the names tried in order; the
+    /// first one present wins. Looked up for every record, so by position
+    /// rather than by hashing the field.
+    private var namesByField: [[String]] = Field.allCases.map { field in
+        switch field {
+        case .id: ["id"]
+        case .text: ["text", "caption", "description"]
+        case .url: ["url"]
+        case .platform: ["platform"]
+        case .author: ["author"]
+        case .market: ["market"]
+        case .relationship: ["relationship"]
+        case .publishedAt: ["published_at", "date"]
+        }
+    }
+
+    /// The names tried for one field, in order.
+    public subscript(field: Field) -> [String] {
+        get { namesByField[Field.allCases.firstIndex(of: field)!] }
+        set { namesByField[Field.allCases.firstIndex(of: field)!] = newValue }
+    }
 
     public init() {}
 
@@ -25,7 +41,7 @@ public struct FieldMapping: Sendable, Equatable {
             throw FieldMappingError(message: "unknown field '\(name)' (expected \(Field.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         guard !column.isEmpty else { throw FieldMappingError(message: "field '\(name)' needs a column name") }
-        names[field] = [column]
+        self[field] = [column]
     }
 }
 
@@ -50,7 +66,8 @@ struct BatchRecord {
         case string(String)
         case number(String)
         case list([String])
-        /// A CSV cell as the file holds it, which may not be valid UTF-8.
+        /// Text as bytes: a CSV cell as the file holds it (which may not be valid
+        /// UTF-8), or a JSON string's UTF-8.
         case bytes([UInt8])
         case other
     }
@@ -63,7 +80,7 @@ struct BatchRecord {
     /// Builds a record from a lookup by column or key name.
     static func make(fields: FieldMapping, lookup: (String) -> Value?) -> Parsed {
         func value(_ field: FieldMapping.Field) -> (name: String, value: Value)? {
-            for name in fields.names[field] ?? [] { if let found = lookup(name) { return (name, found) } }
+            for name in fields[field] { if let found = lookup(name) { return (name, found) } }
             return nil
         }
         func string(_ field: FieldMapping.Field) -> String? {
@@ -74,7 +91,7 @@ struct BatchRecord {
             }
         }
         guard let (name, found) = value(.text) else {
-            return .failure("no text field (looked for \((fields.names[.text] ?? []).map { "'\($0)'" }.joined(separator: ", "))), skipped")
+            return .failure("no text field (looked for \(fields[.text].map { "'\($0)'" }.joined(separator: ", "))), skipped")
         }
         let text: [UInt8]
         switch found {

@@ -51,7 +51,7 @@ struct CSVReader {
                 guard let columns = header else {
                     let found = CSVHeader(cells: cells, fields: fields)
                     guard !found.textColumns.isEmpty else {
-                        let lookedFor = (fields.names[.text] ?? []).map { "'\($0)'" }.joined(separator: ", ")
+                        let lookedFor = fields[.text].map { "'\($0)'" }.joined(separator: ", ")
                         let names = found.names.map { "'\($0)'" }.joined(separator: ", ")
                         problem(InputProblem(path: path, line: line, message: "no text column (looked for \(lookedFor); found \(names)), file skipped"))
                         return
@@ -113,9 +113,9 @@ struct CSVHeader {
         var byName: [String: Int] = [:]
         for (column, name) in names.enumerated() where byName[normalized(name)] == nil { byName[normalized(name)] = column }
         var index: [String: Int] = [:]
-        for name in fields.names.values.joined() { index[name] = byName[normalized(name)] }
+        for name in FieldMapping.Field.allCases.flatMap({ fields[$0] }) { index[name] = byName[normalized(name)] }
         self.index = index
-        textColumns = (fields.names[.text] ?? []).compactMap { index[$0] }
+        textColumns = fields[.text].compactMap { index[$0] }
     }
 }
 

@@ -239,8 +239,10 @@ enum JSONRecordParser {
             guard let member = members.last(where: { key($0.key, matches: name, asciiName: asciiName, ignoringCase: false) })
                 ?? members.last(where: { key($0.key, matches: name, asciiName: asciiName, ignoringCase: true) }) else { return nil }
             switch member.kind {
-            case .string: return .string(text(ofStringAt: member.value, escaped: false))
-            case .escapedString: return .string(text(ofStringAt: member.value, escaped: true))
+            // Bytes, not a String: the text field is audited as bytes, so it is not
+            // made a String and copied back.
+            case .string: return .bytes(utf8(ofStringAt: member.value, escaped: false))
+            case .escapedString: return .bytes(utf8(ofStringAt: member.value, escaped: true))
             case .integer: return .number(integerText(member.value))
             // What NSNumber(value: Bool).stringValue says.
             case .true: return .number("1")
@@ -271,11 +273,18 @@ enum JSONRecordParser {
 
         /// A string's text, from its quotes, escapes decoded (they were checked when read).
         func text(ofStringAt range: Range<Int>, escaped: Bool) -> String {
+            String(decoding: utf8(ofStringAt: range, escaped: escaped), as: UTF8.self)
+        }
+
+        /// A string's UTF-8, from its quotes, escapes decoded. The line was checked
+        /// to be valid UTF-8 when read, so these bytes are what its String holds.
+        func utf8(ofStringAt range: Range<Int>, escaped: Bool) -> [UInt8] {
             let inner = UnsafeBufferPointer(rebasing: bytes[(range.lowerBound + 1)..<(range.upperBound - 1)])
-            guard escaped else { return String(decoding: inner, as: UTF8.self) }
+            guard escaped else { return Array(inner) }
             // An escape is never shorter than the UTF-8 it stands for.
-            return String(unsafeUninitializedCapacity: inner.count) { output in
-                var written = 0, index = 0
+            return [UInt8](unsafeUninitializedCapacity: inner.count) { output, written in
+                written = 0
+                var index = 0
                 func append(_ byte: UInt8) {
                     output[written] = byte
                     written += 1
@@ -306,7 +315,6 @@ enum JSONRecordParser {
                     default: append(escape)  // a quote, backslash or slash
                     }
                 }
-                return written
             }
         }
 

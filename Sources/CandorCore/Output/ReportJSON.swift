@@ -99,8 +99,10 @@ enum ReportJSON {
 /// A minimal JSON writer: objects, arrays, strings, integers, booleans, null.
 /// It writes UTF-8 into a byte buffer and makes the `String` once, at the end.
 final class JSONOut {
-    private var bytes: [UInt8] = []
-    private var needsComma = false
+    // One writer belongs to one report on one thread, and no access to these
+    // overlaps another: unchecked, they skip a runtime check on every append.
+    @exclusivity(unchecked) private var bytes: [UInt8] = []
+    @exclusivity(unchecked) private var needsComma = false
 
     /// `capacity` is a guess at the output's size; a batch report line is a few hundred bytes.
     init(capacity: Int = 1024) {
@@ -132,7 +134,8 @@ final class JSONOut {
         separate()
         bytes.append(UInt8(ascii: "\""))
         name.withUTF8Buffer { bytes.append(contentsOf: $0) }
-        bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
         needsComma = false
     }
 
