@@ -1,3 +1,4 @@
+import CandorPCRE
 import Foundation
 
 /// Exit codes shared by every command.
@@ -28,6 +29,8 @@ public struct AuditRequest: Sendable {
     public var findings = FindingPolicy()
     /// `include` / `exclude` for files found by walking folders.
     public var walkFilter: PathFilter?
+    /// Time every pattern match and report the slowest rules (`--timing`).
+    public var timing = false
 
     /// Inputs already found (a repository's staged files): read instead of discovering `paths`.
     public var discovered: (sources: [InputSource], problems: [InputProblem])?
@@ -67,7 +70,7 @@ public func runAudit(_ request: AuditRequest, rules: RuleSet,
     // SARIF wants fixes and --fix rewrites posts: those reports are made here, not ahead.
     let render = request.fix == nil ? reporter.render : nil
     let runner = AuditRunner(auditor: auditor, options: request.options, workers: request.workers, render: render,
-                             problem: problem) { audited, post, rendered in
+                             timed: request.timing, problem: problem) { audited, post, rendered in
         let report = filter.apply(audited, document: post.text.document, summary: &summary)
         // A fixed post is judged by the same policy, so what it silenced stays silent.
         let policy: Fixer.Policy = { report, bytes in filter.reapply(report, document: SourceText(bytes)) }
@@ -98,9 +101,31 @@ public func runAudit(_ request: AuditRequest, rules: RuleSet,
         stderr("candor: warning: no rules for market '\(market)' (\(count) post\(count == 1 ? "" : "s")); judged by their language instead\n")
     }
     stderr(summary.line + "\n")
+    if let times = runner.times { stderr(timingReport(auditor.ruleTimes(times), total: times.total, workers: request.workers)) }
 
     if fatalInput || summary.ruleDiagnostics > 0 || (summary.posts == 0 && summary.inputProblems > 0) { return ExitCode.failure }
     return summary.count(atLeast: request.failOn) > 0 ? ExitCode.findings : ExitCode.clean
+}
+
+/// `--timing`: the time spent in pattern matching, and the rules that took most of it.
+func timingReport(_ rules: [(name: String, time: MatchTimes.Entry)], total: MatchTimes.Entry, workers: Int, shown: Int = 20) -> String {
+    func milliseconds(_ time: Duration) -> Double {
+        Double(time.components.seconds) * 1000 + Double(time.components.attoseconds) / 1e15
+    }
+    func column(_ text: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - text.count)) + text }
+    let threads = workers == 1 ? "one thread" : "\(workers) threads"
+    var lines = ["candor: timing: \(total.calls) pattern runs took \(String(format: "%.1f", milliseconds(total.time))) ms, summed over \(threads); the slowest rules:",
+                 "\(column("ms", 10))\(column("runs", 10))\(column("µs/run", 10))  rule"]
+    for (name, time) in rules.prefix(shown) {
+        let ms = milliseconds(time.time)
+        lines.append(column(String(format: "%.1f", ms), 10) + column(String(time.calls), 10)
+                     + column(String(format: "%.1f", ms * 1000 / Double(time.calls)), 10) + "  " + name)
+    }
+    if rules.count > shown {
+        let rest = rules.dropFirst(shown).reduce(Duration.zero) { $0 + $1.time.time }
+        lines.append("(\(rules.count - shown) more rules ran, for \(String(format: "%.1f", milliseconds(rest))) ms)")
+    }
+    return lines.joined(separator: "\n") + "\n"
 }
 
 /// Applies `--fix` to one post read from a file or stdin; false when the post

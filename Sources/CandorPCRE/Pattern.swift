@@ -171,7 +171,14 @@ public final class Pattern: @unchecked Sendable {
                      scratch: MatchScratch) throws(MatchFailure) -> Int {
         compileJITOnce()
         let subject = text.baseAddress ?? Pattern.emptyInput
-        let rc = pcre2_match_8(code, subject, text.count, start, flags, scratch.matchData, scratch.context)
+        let rc: Int32
+        if scratch.times == nil {
+            rc = pcre2_match_8(code, subject, text.count, start, flags, scratch.matchData, scratch.context)
+        } else {
+            let started = ContinuousClock.now
+            rc = pcre2_match_8(code, subject, text.count, start, flags, scratch.matchData, scratch.context)
+            scratch.times!.record(self, took: started.duration(to: .now))
+        }
         if rc == PCRE2_ERROR_NOMATCH { return 0 }
         if rc < 0 { throw Pattern.failure(rc) }
         // rc == 0 means the ovector was too small for every group; the pairs it has are set.
@@ -241,9 +248,12 @@ public final class MatchScratch {
     let context: OpaquePointer
     private let jitStack: OpaquePointer?
     public let limits: MatchLimits
+    /// Time spent matching, per pattern, when the scratch was made to keep it.
+    public var times: MatchTimes?
 
-    public init(limits: MatchLimits = .standard) {
+    public init(limits: MatchLimits = .standard, timed: Bool = false) {
         self.limits = limits
+        times = timed ? MatchTimes() : nil
         matchData = pcre2_match_data_create_8(16, nil)!
         context = pcre2_match_context_create_8(nil)!
         pcre2_set_match_limit_8(context, limits.matchLimit)
@@ -257,5 +267,41 @@ public final class MatchScratch {
         if let jitStack { pcre2_jit_stack_free_8(jitStack) }
         pcre2_match_context_free_8(context)
         pcre2_match_data_free_8(matchData)
+    }
+}
+
+/// How many times each pattern ran (one `pcre2_match` call each) and how long
+/// those calls took in all: what makes a rule slow, for `candor audit --timing`.
+public struct MatchTimes: Sendable {
+    public struct Entry: Sendable, Equatable {
+        public var calls = 0
+        public var time = Duration.zero
+        public init() {}
+    }
+
+    private var entries: [ObjectIdentifier: Entry] = [:]
+
+    public init() {}
+
+    mutating func record(_ pattern: Pattern, took time: Duration) {
+        entries[ObjectIdentifier(pattern), default: Entry()].calls += 1
+        entries[ObjectIdentifier(pattern), default: Entry()].time += time
+    }
+
+    /// What one pattern took; empty when it never ran.
+    public subscript(pattern: Pattern) -> Entry { entries[ObjectIdentifier(pattern)] ?? Entry() }
+
+    public var total: Entry {
+        entries.values.reduce(into: Entry()) { total, entry in
+            total.calls += entry.calls
+            total.time += entry.time
+        }
+    }
+
+    public mutating func merge(_ other: MatchTimes) {
+        for (pattern, entry) in other.entries {
+            entries[pattern, default: Entry()].calls += entry.calls
+            entries[pattern, default: Entry()].time += entry.time
+        }
     }
 }

@@ -74,6 +74,9 @@ struct AuditArguments: ParsableArguments {
     @Flag(help: "Audit the text, Markdown and HTML files staged for the next commit, as staged (PATHs, if any, limit which).")
     var staged = false
 
+    @Flag(help: "After the summary, print how long pattern matching took and which rules took most of it.")
+    var timing = false
+
     @OptionGroup var rules: RuleOptions
     @OptionGroup var config: ConfigOptions
 
@@ -131,6 +134,7 @@ struct AuditArguments: ParsableArguments {
         if staged { request.discovered = try stagedInputs(request.read.maxPostBytes) }
         request.options = AuditOptions(jurisdictions: jurisdictions, platform: platform ?? settings.platform)
         request.format = format
+        request.timing = timing
         request.failOn = failOn ?? settings.failOn ?? .error
         request.color = useColor
         request.findings.selection = settings.selection

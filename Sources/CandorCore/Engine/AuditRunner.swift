@@ -10,7 +10,8 @@ import Synchronization
 /// keeps its own match scratch; the caller's thread meanwhile reads the next
 /// chunks and reports finished ones in order. At most two chunks per worker are
 /// held at any time. A `render` function, when given, turns each report into
-/// output text on the workers too.
+/// output text on the workers too. A timed runner keeps what each pattern took
+/// (`times`, complete once `flush` returns).
 public final class AuditRunner {
     public let auditor: Auditor
     public let options: AuditOptions
@@ -20,7 +21,9 @@ public final class AuditRunner {
     /// Chunks handed to the workers, oldest first.
     private var inFlight: [Chunk] = []
     private let pool: WorkerPool?
-    private let scratch = MatchScratch()
+    private let scratch: MatchScratch
+    /// What the workers' patterns took, added up as each chunk finishes.
+    private let workerTimes: SharedTimes?
     private let render: Render?
     private let emit: (PostReport, Post, _ rendered: String?) -> Void
     private let problem: (InputProblem) -> Void
@@ -28,7 +31,7 @@ public final class AuditRunner {
     public typealias Render = @Sendable (PostReport) -> String
 
     public init(auditor: Auditor, options: AuditOptions, workers: Int, chunkSize: Int = 512,
-                render: Render? = nil,
+                render: Render? = nil, timed: Bool = false,
                 problem: @escaping (InputProblem) -> Void = { _ in },
                 emit: @escaping (PostReport, Post, _ rendered: String?) -> Void) {
         self.auditor = auditor
@@ -38,9 +41,23 @@ public final class AuditRunner {
         self.render = render
         self.emit = emit
         self.problem = problem
-        pool = workers > 1 ? WorkerPool(threads: workers) { chunk, scratch in
+        scratch = MatchScratch(timed: timed)
+        let workerTimes = timed && workers > 1 ? SharedTimes() : nil
+        self.workerTimes = workerTimes
+        pool = workers > 1 ? WorkerPool(threads: workers, timed: timed) { chunk, scratch in
             chunk.outcomes = chunk.items.map { AuditRunner.outcome(of: $0, auditor: auditor, options: options, render: render, scratch: scratch) }
+            if let times = scratch.times {
+                workerTimes?.times.withLock { $0.merge(times) }
+                scratch.times = MatchTimes()
+            }
         } : nil
+    }
+
+    /// What each pattern took on every thread, when the runner is timed.
+    public var times: MatchTimes? {
+        guard var times = scratch.times else { return nil }
+        if let workerTimes { times.merge(workerTimes.times.withLock { $0 }) }
+        return times
     }
 
     deinit { pool?.stop() }
@@ -105,6 +122,10 @@ public final class AuditRunner {
         pool.submit(chunk)
     }
 
+    private final class SharedTimes: Sendable {
+        let times = Mutex(MatchTimes())
+    }
+
     /// Posts audited together by one worker. `outcomes` is written by that
     /// worker before `finished` is signalled, and read only after.
     private final class Chunk: @unchecked Sendable {
@@ -127,14 +148,14 @@ public final class AuditRunner {
         private let queued = DispatchSemaphore(value: 0)
         private let threads: Int
 
-        init(threads: Int, work: @escaping @Sendable (Chunk, MatchScratch) -> Void) {
+        init(threads: Int, timed: Bool, work: @escaping @Sendable (Chunk, MatchScratch) -> Void) {
             self.threads = threads
             // Each thread holds the pool until `stop` ends it. Should the system
             // start fewer threads than asked (`--jobs 64`), those it starts still
             // take every chunk and, in the end, every stop.
             for _ in 0..<threads {
                 DispatchQueue.global().async { [self] in
-                    let scratch = MatchScratch()
+                    let scratch = MatchScratch(timed: timed)
                     while true {
                         queued.wait()
                         // nil asks the thread to stop.

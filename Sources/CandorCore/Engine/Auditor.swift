@@ -300,6 +300,19 @@ public final class Auditor: Sendable {
         }
     }
 
+    /// What each rule's patterns took, and the link finder's, slowest first;
+    /// rules that never ran are left out.
+    public func ruleTimes(_ times: MatchTimes) -> [(name: String, time: MatchTimes.Entry)] {
+        let rules = self.rules.signals.map { ($0.id, $0.matcher.patterns) } + self.rules.disclosures.map { ($0.id, [$0.pattern]) }
+            + linkExtractor.patterns.map { ("(links: \($0.name))", [$0.pattern]) }
+        return rules.map { name, patterns in
+            (name, patterns.reduce(into: MatchTimes.Entry()) { entry, pattern in
+                entry.calls += times[pattern].calls
+                entry.time += times[pattern].time
+            })
+        }.filter { $0.1.calls > 0 }.sorted { ($0.1.time, $1.name) > ($1.1.time, $0.name) }
+    }
+
     /// The links the engine audits in a post's text (with the links its reader found).
     public func links(in text: SourceText, known: [Link]? = nil, scratch: MatchScratch) -> [Link] {
         linkExtractor.links(in: text, known: known, scratch: scratch)
@@ -335,7 +348,22 @@ public final class Auditor: Sendable {
     }
 
     private func quote(_ text: String) -> String {
+        // Most quotes are short and on one line, and are kept as they are.
+        if text.utf8.count <= 60, !Auditor.mayBreakLines(text) { return text }
         let flat = text.split(whereSeparator: \.isNewline).joined(separator: " ")
         return flat.unicodeScalars.count <= 60 ? flat : String(String.UnicodeScalarView(flat.unicodeScalars.prefix(59))) + "…"
+    }
+
+    /// Whether the text may hold a line break as `Character.isNewline` sees it:
+    /// LF, VT, FF, CR, U+0085, U+2028 or U+2029.
+    static func mayBreakLines(_ text: String) -> Bool {
+        var previous: (UInt8, UInt8) = (0, 0)
+        for byte in text.utf8 {
+            if byte >= 0x0A && byte <= 0x0D { return true }
+            if previous.1 == 0xC2 && byte == 0x85 { return true }
+            if previous == (0xE2, 0x80) && (byte == 0xA8 || byte == 0xA9) { return true }
+            previous = (previous.1, byte)
+        }
+        return false
     }
 }

@@ -508,6 +508,9 @@ public struct LinkExtractor: Sendable {
             options: [.caseInsensitive])
     }
 
+    /// The patterns links are found with, named for `candor audit --timing`.
+    var patterns: [(name: String, pattern: Pattern)] { [("Markdown", markdown), ("HTML", html), ("bare URLs", bare)] }
+
     /// Every link in the text, in order. A link pattern that hits a match limit
     /// is reported through `onFailure` and the search resumes after that place,
     /// so one hostile stretch of text cannot hide the links around it.
