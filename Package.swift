@@ -41,7 +41,11 @@ let package = Package(
         // The command-line tool: a thin layer over CandorCore.
         .executableTarget(
             name: "candor",
-            dependencies: ["CandorCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["CandorCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            // mimalloc replaces the C library's malloc for the whole process (Debian:
+            // libmimalloc-dev): reports are made on the workers and freed on the
+            // writing thread, which glibc's malloc handles slowly. See BENCHMARKS.md.
+            linkerSettings: [.linkedLibrary("mimalloc", .when(platforms: [.linux]))]
         ),
         .testTarget(name: "CandorPCRETests", dependencies: ["CandorPCRE"]),
         // Fixtures are read from the source tree by path, not bundled.
