@@ -84,10 +84,10 @@ public final class Auditor: Sendable {
 
     public func audit(_ post: Post, options: AuditOptions, scratch: MatchScratch) -> PostReport {
         let text = post.text
-        var diagnostics: [String] = []
-        let links = linkExtractor.links(in: text, known: post.links, scratch: scratch) { failure in
-            diagnostics.append("link extraction gave up on part of \(describe(post)): \(failure)")
-        }
+        // What gave up, and where: the link finder (no rule) or a rule. Said in
+        // words at the end, so the matching loops hold no copy of the post.
+        var failures: [(ruleID: String?, failure: MatchFailure)] = []
+        let links = linkExtractor.links(in: text, known: post.links, scratch: scratch) { failures.append((nil, $0)) }
         let platform = options.platform ?? post.platform ?? options.defaultPlatform
 
         // Keyword prefilter: a rule with keywords runs only if one occurs in the
@@ -95,9 +95,7 @@ public final class Auditor: Sendable {
         var haystackBytes = text.bytes
         for link in links { haystackBytes += Array("\n\(link.url.host)\(link.url.path)?\(link.url.query)".utf8) }
         let mayMatch = keywords.matches(in: haystackBytes)
-        func failed(_ ruleID: String, _ failure: MatchFailure) {
-            diagnostics.append("rule '\(ruleID)' gave up on \(describe(post)): \(failure)")
-        }
+        func failed(_ ruleID: String, _ failure: MatchFailure) { failures.append((ruleID, failure)) }
         // Rules are read in place; only those that match are copied into a hit.
         var allSignalHits: [Hit<SignalRule>] = []
         for index in rules.signals.indices where mayMatch.contains(index) {
@@ -124,7 +122,7 @@ public final class Auditor: Sendable {
         let firstAffiliateLink = signalHits.first { hit in
             if case .url = hit.rule.matcher { return hit.rule.category == .affiliate } else { return false }
         }?.span.lowerBound
-        let policies = jurisdictionIDs.compactMap(rules.jurisdiction)
+        let policies = jurisdictionIDs.compactMap { rules.jurisdiction($0) }
         // Most posts carry no label, and so need no layout.
         let layout = labelHits.isEmpty ? nil : PostLayout(text: text, platform: platform)
         let placements = labelHits.map { layout!.placement(of: $0.span, firstAffiliateLink: firstAffiliateLink) }
@@ -221,7 +219,10 @@ public final class Auditor: Sendable {
         findings.sort { ($0.byteOffset, $0.jurisdiction ?? "", $0.category) < ($1.byteOffset, $1.jurisdiction ?? "", $1.category) }
         return PostReport(path: post.path, record: post.record, id: post.id, author: post.author, url: post.url, platform: platform, market: post.market, language: language,
                           jurisdictions: jurisdictionIDs, relationships: relationships, disclosures: disclosures,
-                          findings: findings, diagnostics: diagnostics)
+                          findings: findings, diagnostics: failures.map { ruleID, failure in
+                              ruleID.map { "rule '\($0)' gave up on \(describe(post)): \(failure)" }
+                                  ?? "link extraction gave up on part of \(describe(post)): \(failure)"
+                          })
     }
 
     /// How one jurisdiction sees one label for one category: nil when the label
@@ -332,7 +333,7 @@ public final class Auditor: Sendable {
     /// jurisdiction does.
     private func suggestion(_ policy: JurisdictionPolicy, _ category: Category, language: String?) -> String {
         guard policy.language == JurisdictionPolicy.audienceLanguage,
-              let home = automaticJurisdictions[language ?? "en"]?.first.flatMap(rules.jurisdiction)
+              let home = automaticJurisdictions[language ?? "en"]?.first.flatMap({ rules.jurisdiction($0) })
         else { return policy.suggestion(for: category) }
         return home.suggestion(for: category)
     }

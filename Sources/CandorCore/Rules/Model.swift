@@ -204,7 +204,9 @@ public enum Verdict: Sendable, Equatable {
 }
 
 /// What one regulator accepts, rejects and requires.
-public struct JurisdictionPolicy: Sendable {
+/// A class, like the rules: every post judged under a jurisdiction holds it,
+/// and one reference is cheaper than a copy of each of its tables.
+public final class JurisdictionPolicy: Sendable {
     public let id: String
     public let name: String
     /// The language labels must be in, or `audience` for the post's own language.
@@ -227,6 +229,25 @@ public struct JurisdictionPolicy: Sendable {
     public let defaultSuggestion: String
     public let examples: [PolicyExample]
     public let location: SourceLocation
+
+    init(id: String, name: String, language: String, reference: String, automatic: Bool, accepts: [String: Set<Category>],
+         insufficient: [String: String], conditional: [String: String], placement: PlacementPolicy, severities: [FindingKind: Severity],
+         suggestions: [Category: String], defaultSuggestion: String, examples: [PolicyExample], location: SourceLocation) {
+        self.id = id
+        self.name = name
+        self.language = language
+        self.reference = reference
+        self.automatic = automatic
+        self.accepts = accepts
+        self.insufficient = insufficient
+        self.conditional = conditional
+        self.placement = placement
+        self.severities = severities
+        self.suggestions = suggestions
+        self.defaultSuggestion = defaultSuggestion
+        self.examples = examples
+        self.location = location
+    }
 
     public func suggestion(for category: Category) -> String { suggestions[category] ?? defaultSuggestion }
 
