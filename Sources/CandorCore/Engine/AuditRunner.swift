@@ -46,6 +46,8 @@ public final class AuditRunner {
         self.workerTimes = workerTimes
         pool = workers > 1 ? WorkerPool(threads: workers, timed: timed) { chunk, scratch in
             chunk.outcomes = chunk.items.map { AuditRunner.outcome(of: $0, auditor: auditor, options: options, render: render, scratch: scratch) }
+            // Freed here rather than on the thread that writes the reports.
+            chunk.items = []
             if let times = scratch.times {
                 workerTimes?.times.withLock { $0.merge(times) }
                 scratch.times = MatchTimes()
@@ -126,10 +128,10 @@ public final class AuditRunner {
         let times = Mutex(MatchTimes())
     }
 
-    /// Posts audited together by one worker. `outcomes` is written by that
-    /// worker before `finished` is signalled, and read only after.
+    /// Posts audited together by one worker, which writes `outcomes` and empties
+    /// `items` before `finished` is signalled; `outcomes` is read only after.
     private final class Chunk: @unchecked Sendable {
-        let items: [InputItem]
+        var items: [InputItem]
         var outcomes: [Outcome] = []
         let finished = DispatchSemaphore(value: 0)
 

@@ -536,8 +536,8 @@ public struct LinkExtractor: Sendable {
             links.append(Link(urlSpan: url, textSpan: textSpan, url: NormalizedURL(text.string(url))))
         }
         text.bytes.withUnsafeBufferPointer { buffer in
-            func each(_ pattern: Pattern, _ body: ([Range<Int>?]) -> Void) {
-                var start = 0
+            func each(_ pattern: Pattern, from start: Int = 0, _ body: ([Range<Int>?]) -> Void) {
+                var start = start
                 while start < buffer.count {
                     do {
                         guard let groups = try pattern.firstMatchGroups(in: buffer, from: start, scratch: scratch), let whole = groups[0] else { return }
@@ -569,7 +569,7 @@ public struct LinkExtractor: Sendable {
                 } }
                 taken = (markdown + html).sorted { $0.lowerBound < $1.lowerBound }
             }
-            if LinkExtractor.mayHoldBareURL(bytes) { each(bare) { groups in
+            if let start = LinkExtractor.firstBareURLStart(bytes) { each(bare, from: start) { groups in
                 let span = trimTrailingPunctuation(groups[0]!, in: text.bytes)
                 if !isTaken(span) { append(url: span, text: nil) }
             } }
@@ -577,17 +577,27 @@ public struct LinkExtractor: Sendable {
         return links.sorted { $0.urlSpan.lowerBound < $1.urlSpan.lowerBound }
     }
 
+    /// Where the search for bare URLs can start, or nil when there can be none.
     /// A bare URL has a `/` (after its scheme, or after a scheme-less host) or
-    /// starts with `www.` in any case.
-    static func mayHoldBareURL(_ bytes: [UInt8]) -> Bool {
-        if bytes.firstRange(of: [0x2F], from: 0) != nil { return true }
+    /// starts with `www.` in any case, and holds no whitespace: so none starts
+    /// before the first `www.` or the whitespace before the first `/`.
+    static func firstBareURLStart(_ bytes: [UInt8]) -> Int? {
+        var start = bytes.firstRange(of: [0x2F], from: 0)?.lowerBound
+        if var slashWord = start {
+            while slashWord > 0, !LinkExtractor.isASCIISpace(bytes[slashWord - 1]) { slashWord -= 1 }
+            start = slashWord
+        }
+        // A "www." that starts before `start` has its dot before `start + 3`.
+        let end = start.map { $0 + 3 } ?? bytes.count
         var from = 3
-        while let dot = bytes.firstRange(of: [0x2E], from: from)?.lowerBound {
-            if bytes[(dot - 3)..<dot].allSatisfy({ $0 | 0x20 == 0x77 }) { return true }
+        while from < end, let dot = bytes.firstRange(of: [0x2E], in: from..<end)?.lowerBound {
+            if bytes[(dot - 3)..<dot].allSatisfy({ $0 | 0x20 == 0x77 }) { return min(dot - 3, start ?? dot) }
             from = dot + 1
         }
-        return false
+        return start
     }
+
+    private static func isASCIISpace(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }
 
     /// Sentence punctuation after a URL (ASCII, CJK and typographic) is not part
     /// of it; a closing bracket is kept only when the URL opened one.
