@@ -77,6 +77,19 @@ import Testing
         }
     }
 
+    @Test func aKeywordIsFoundWhereverItSitsInALongText() {
+        // Long texts are walked as two halves; the longest keyword must be seen
+        // across the seam too, and with Latin-1 capitals folded on either side of it.
+        let lists = [["código"], ["ab"], ["x"]]
+        for length in 20..<60 {
+            for start in 0...(length - 7) {
+                var text = [UInt8](repeating: UInt8(ascii: "-"), count: length)
+                text.replaceSubrange(start..<(start + 7), with: Array("CÓDIGO".utf8))
+                #expect(self.lists(lists, in: String(decoding: text, as: UTF8.self)) == [0], "\(length) \(start)")
+            }
+        }
+    }
+
     @Test func agreesWithTheSlowWayOnRandomText() {
         // A small alphabet, so keywords overlap and recur: letters in both cases,
         // a boundary, the lead byte of Latin-1 letters and two of its followers.
@@ -95,8 +108,9 @@ import Testing
                 }
             }
             let scanner = KeywordScanner(lists)
-            for _ in 0..<20 {
-                let text = word(next(12))
+            // Short texts are walked once; longer ones as two halves at once.
+            for length in (0..<10).map({ _ in next(12) }) + (0..<10).map({ _ in 12 + next(90) }) {
+                let text = word(length)
                 let found = scanner.matches(in: text)
                 #expect(lists.indices.filter(found.contains) == KeywordScannerTests.naiveLists(lists, in: text), "\(lists) in \(text)")
             }

@@ -47,6 +47,8 @@ struct KeywordScanner: Sendable {
     /// The keywords that end at each state: `outputs[outputStart[s]..<outputStart[s + 1]]`.
     private let outputStart: [Int32]
     private let outputs: [Int32]
+    /// The length in bytes of the longest keyword.
+    private let longest: Int
 
     /// One keyword list per rule, in rule order.
     init(_ lists: [[String]]) {
@@ -74,6 +76,7 @@ struct KeywordScanner: Sendable {
         self.unconditional = unconditional
         self.keywords = keywords
         self.owners = owners
+        longest = keywords.map(\.bytes.count).max() ?? 0
 
         var byteClass = [UInt8](repeating: 0, count: 256)
         var classCount = 1
@@ -144,22 +147,37 @@ struct KeywordScanner: Sendable {
             transitions.withUnsafeBufferPointer { transitions in
                 byteClass.withUnsafeBufferPointer { byteClass in
                     outputStart.withUnsafeBufferPointer { outputStart in
-                        var row = 0
-                        var previous: UInt8 = 0
-                        for position in 0..<text.count {
+                        /// One step of a walk through the table: the next row, and the
+                        /// keywords that end here recorded.
+                        @inline(__always) func step(_ position: Int, _ row: inout Int) {
                             var byte = text[position]
                             // "Ó" (C3 93) → "ó" (C3 B3); "×" (C3 97) has no lower case.
-                            if byte >= 0x80, byte <= 0x9E, byte != 0x97, previous == 0xC3 { byte += 0x20 }
-                            previous = text[position]
+                            if byte >= 0x80, byte <= 0x9E, byte != 0x97, position > 0, text[position - 1] == 0xC3 { byte += 0x20 }
                             let next = transitions[row + Int(byteClass[Int(byte)])]
                             guard next < 0 else {
                                 row = Int(next)
-                                continue
+                                return
                             }
                             row = Int(~next)
                             let state = row / classCount
                             record(outputs[Int(outputStart[state])..<Int(outputStart[state + 1])], endingAt: position, in: text, into: &found)
                         }
+                        // Each step waits for the table load of the step before, so a
+                        // text is walked as two halves at once, which the processor
+                        // overlaps. The second walk starts early enough to see every
+                        // keyword that ends in its half.
+                        var first = 0, second = 0
+                        let middle = text.count / 2
+                        let secondStart = max(0, middle - (longest - 1))
+                        guard middle > 2 * longest else {
+                            for position in 0..<text.count { step(position, &first) }
+                            return
+                        }
+                        for offset in 0..<middle {
+                            step(offset, &first)
+                            step(secondStart + offset, &second)
+                        }
+                        for position in (secondStart + middle)..<text.count { step(position, &second) }
                     }
                 }
             }
