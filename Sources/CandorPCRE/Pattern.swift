@@ -172,12 +172,12 @@ public final class Pattern: @unchecked Sendable {
         compileJITOnce()
         let subject = text.baseAddress ?? Pattern.emptyInput
         let rc: Int32
-        if scratch.times == nil {
+        if !scratch.timed {
             rc = pcre2_match_8(code, subject, text.count, start, flags, scratch.matchData, scratch.context)
         } else {
             let started = ContinuousClock.now
             rc = pcre2_match_8(code, subject, text.count, start, flags, scratch.matchData, scratch.context)
-            scratch.times!.record(self, took: started.duration(to: .now))
+            scratch.times.record(self, took: started.duration(to: .now))
         }
         if rc == PCRE2_ERROR_NOMATCH { return 0 }
         if rc < 0 { throw Pattern.failure(rc) }
@@ -248,12 +248,14 @@ public final class MatchScratch {
     let context: OpaquePointer
     private let jitStack: OpaquePointer?
     public let limits: MatchLimits
-    /// Time spent matching, per pattern, when the scratch was made to keep it.
-    public var times: MatchTimes?
+    /// Whether matches made with this scratch are timed.
+    public let timed: Bool
+    /// What each pattern took since the scratch was made or its times were taken.
+    public fileprivate(set) var times = MatchTimes()
 
     public init(limits: MatchLimits = .standard, timed: Bool = false) {
         self.limits = limits
-        times = timed ? MatchTimes() : nil
+        self.timed = timed
         matchData = pcre2_match_data_create_8(16, nil)!
         context = pcre2_match_context_create_8(nil)!
         pcre2_set_match_limit_8(context, limits.matchLimit)
@@ -261,6 +263,12 @@ public final class MatchScratch {
         pcre2_set_heap_limit_8(context, limits.heapLimitKiB)
         jitStack = pcre2_jit_stack_create_8(32 * 1024, 1024 * 1024, nil)
         if let jitStack { pcre2_jit_stack_assign_8(context, nil, UnsafeMutableRawPointer(jitStack)) }
+    }
+
+    /// The times kept so far; keeping starts again from nothing.
+    public func takeTimes() -> MatchTimes {
+        defer { times = MatchTimes() }
+        return times
     }
 
     deinit {
@@ -277,6 +285,11 @@ public struct MatchTimes: Sendable {
         public var calls = 0
         public var time = Duration.zero
         public init() {}
+
+        public static func += (total: inout Entry, more: Entry) {
+            total.calls += more.calls
+            total.time += more.time
+        }
     }
 
     private var entries: [ObjectIdentifier: Entry] = [:]
@@ -284,24 +297,18 @@ public struct MatchTimes: Sendable {
     public init() {}
 
     mutating func record(_ pattern: Pattern, took time: Duration) {
-        entries[ObjectIdentifier(pattern), default: Entry()].calls += 1
-        entries[ObjectIdentifier(pattern), default: Entry()].time += time
+        var run = Entry()
+        run.calls = 1
+        run.time = time
+        entries[ObjectIdentifier(pattern), default: Entry()] += run
     }
 
     /// What one pattern took; empty when it never ran.
     public subscript(pattern: Pattern) -> Entry { entries[ObjectIdentifier(pattern)] ?? Entry() }
 
-    public var total: Entry {
-        entries.values.reduce(into: Entry()) { total, entry in
-            total.calls += entry.calls
-            total.time += entry.time
-        }
-    }
+    public var total: Entry { entries.values.reduce(into: Entry()) { $0 += $1 } }
 
     public mutating func merge(_ other: MatchTimes) {
-        for (pattern, entry) in other.entries {
-            entries[pattern, default: Entry()].calls += entry.calls
-            entries[pattern, default: Entry()].time += entry.time
-        }
+        for (pattern, entry) in other.entries { entries[pattern, default: Entry()] += entry }
     }
 }

@@ -48,16 +48,14 @@ public final class AuditRunner {
             chunk.outcomes = chunk.items.map { AuditRunner.outcome(of: $0, auditor: auditor, options: options, render: render, scratch: scratch) }
             // Freed here rather than on the thread that writes the reports.
             chunk.items = []
-            if let times = scratch.times {
-                workerTimes?.times.withLock { $0.merge(times) }
-                scratch.times = MatchTimes()
-            }
+            if scratch.timed { workerTimes?.times.withLock { $0.merge(scratch.takeTimes()) } }
         } : nil
     }
 
     /// What each pattern took on every thread, when the runner is timed.
     public var times: MatchTimes? {
-        guard var times = scratch.times else { return nil }
+        guard scratch.timed else { return nil }
+        var times = scratch.times
         if let workerTimes { times.merge(workerTimes.times.withLock { $0 }) }
         return times
     }

@@ -306,12 +306,9 @@ public final class Auditor: Sendable {
     public func ruleTimes(_ times: MatchTimes) -> [(name: String, time: MatchTimes.Entry)] {
         let rules = self.rules.signals.map { ($0.id, $0.matcher.patterns) } + self.rules.disclosures.map { ($0.id, [$0.pattern]) }
             + linkExtractor.patterns.map { ("(links: \($0.name))", [$0.pattern]) }
-        return rules.map { name, patterns in
-            (name, patterns.reduce(into: MatchTimes.Entry()) { entry, pattern in
-                entry.calls += times[pattern].calls
-                entry.time += times[pattern].time
-            })
-        }.filter { $0.1.calls > 0 }.sorted { ($0.1.time, $1.name) > ($1.1.time, $0.name) }
+        return rules.map { name, patterns in (name: name, time: patterns.reduce(into: MatchTimes.Entry()) { $0 += times[$1] }) }
+            .filter { $0.time.calls > 0 }
+            .sorted { ($0.time.time, $1.name) > ($1.time.time, $0.name) }
     }
 
     /// The links the engine audits in a post's text (with the links its reader found).
