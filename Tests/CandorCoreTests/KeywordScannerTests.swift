@@ -24,6 +24,21 @@ import Testing
     @Test func listsWithoutKeywordsAlwaysRun() {
         #expect(lists([[], ["zzz"], [""]], in: "anything") == [0, 2])
         #expect(lists([[]], in: "") == [0])
+        // No keyword at all: nothing to walk, however long the text.
+        #expect(lists([[]], in: "abcdef") == [0])
+        #expect(lists([[], [""]], in: String(repeating: "a long text ", count: 20)) == [0, 1])
+    }
+
+    @Test func lettersPCREFoldsAcrossLengthsAreFoldedToo() {
+        // PCRE2's caseless matching takes ſ for s and the Kelvin sign for k.
+        let lists = [["hosting"], [#"\bsend"#], ["kit"], ["größe"], ["zzz"]]
+        #expect(self.lists(lists, in: "Thank you for hoſting us") == [0])
+        #expect(self.lists(lists, in: "we will ſend two of you") == [1])
+        #expect(self.lists(lists, in: "a \u{212A}IT for you, then ſ") == [2])
+        #expect(self.lists(lists, in: "GRÖẞE") == [3])
+        #expect(self.lists(lists, in: "nothing like it: ſ \u{212A} \u{212B} ẞ") == [])
+        #expect(KeywordScanner.replacingLettersFoldedAcrossLengths(in: Array("plain café".utf8)) == nil)
+        #expect(KeywordScanner.replacingLettersFoldedAcrossLengths(in: Array("ſ\u{212A}\u{212B}ẞ!".utf8)) == Array("skåß!".utf8))
     }
 
     @Test func asciiAndLatin1CapitalsAreFolded() {

@@ -29,7 +29,9 @@ struct Keyword: Sendable, Hashable {
 ///
 /// The text is matched folded to lower case, as keywords are stored: ASCII,
 /// and Latin-1 capitals (À–Þ, the second byte after `C3`). Other bytes are
-/// compared as they are.
+/// compared as they are, except the few letters PCRE2's caseless matching
+/// takes for a letter of another UTF-8 length (`ſ` for `s`, the Kelvin sign
+/// for `k`): a text holding one is scanned again with them replaced.
 struct KeywordScanner: Sendable {
     /// How many keyword lists (rules) there are.
     let listCount: Int
@@ -143,6 +145,37 @@ struct KeywordScanner: Sendable {
     func matches(in bytes: [UInt8]) -> KeywordMatches {
         var found = KeywordMatches(count: listCount)
         for list in unconditional { found.insert(list) }
+        guard longest > 0 else { return found }
+        scan(bytes, into: &found)
+        if let folded = KeywordScanner.replacingLettersFoldedAcrossLengths(in: bytes) { scan(folded, into: &found) }
+        return found
+    }
+
+    /// Unicode's simple case folds that change a letter's UTF-8 length.
+    private static let foldsAcrossLengths: [(letter: [UInt8], folded: [UInt8])] = [
+        (Array("ſ".utf8), Array("s".utf8)), (Array("\u{212A}".utf8), Array("k".utf8)),
+        (Array("\u{212B}".utf8), Array("å".utf8)), (Array("ẞ".utf8), Array("ß".utf8)),
+    ]
+
+    /// The text with those letters folded, or nil when it holds none (nearly always).
+    static func replacingLettersFoldedAcrossLengths(in bytes: [UInt8]) -> [UInt8]? {
+        guard foldsAcrossLengths.contains(where: { bytes.firstRange(of: $0.letter, from: 0) != nil }) else { return nil }
+        var folded: [UInt8] = []
+        folded.reserveCapacity(bytes.count)
+        var position = 0
+        search: while position < bytes.count {
+            for fold in foldsAcrossLengths where bytes[position...].starts(with: fold.letter) {
+                folded += fold.folded
+                position += fold.letter.count
+                continue search
+            }
+            folded.append(bytes[position])
+            position += 1
+        }
+        return folded
+    }
+
+    private func scan(_ bytes: [UInt8], into found: inout KeywordMatches) {
         bytes.withUnsafeBufferPointer { text in
             transitions.withUnsafeBufferPointer { transitions in
                 byteClass.withUnsafeBufferPointer { byteClass in
@@ -182,7 +215,6 @@ struct KeywordScanner: Sendable {
                 }
             }
         }
-        return found
     }
 
     /// Marks the owners of every keyword that ends at `position` and meets its word boundaries.
