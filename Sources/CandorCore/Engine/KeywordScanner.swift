@@ -175,6 +175,7 @@ struct KeywordScanner: Sendable {
         return folded
     }
 
+    /// Marks the lists whose keywords occur in `bytes`.
     private func scan(_ bytes: [UInt8], into found: inout KeywordMatches) {
         bytes.withUnsafeBufferPointer { text in
             transitions.withUnsafeBufferPointer { transitions in
@@ -201,11 +202,11 @@ struct KeywordScanner: Sendable {
                         // keyword that ends in its half.
                         var first = 0, second = 0
                         let middle = text.count / 2
-                        let secondStart = max(0, middle - (longest - 1))
                         guard middle > 2 * longest else {
                             for position in 0..<text.count { step(position, &first) }
                             return
                         }
+                        let secondStart = middle - (longest - 1)
                         for offset in 0..<middle {
                             step(offset, &first)
                             step(secondStart + offset, &second)
