@@ -83,9 +83,8 @@ struct LanguageDetector: Sendable {
                 finish()
             }
         }
-        let ranked = hits.enumerated().sorted { $0.element > $1.element }
-        guard let best = ranked.first, best.element >= 2, ranked.count < 2 || best.element > ranked[1].element else { return nil }
-        return profiles[best.offset].id
+        guard let most = hits.max(), most >= 2, hits.count(where: { $0 == most }) == 1 else { return nil }
+        return profiles[hits.firstIndex(of: most)!].id
     }
 }
 
