@@ -68,7 +68,7 @@ enum ArchiveKind: Sendable, Equatable {
                 self = .facebook
             } else if (object["kind"] as? String)?.hasPrefix("youtube#") == true {
                 self = .youtube
-            } else if fields[.text].contains(where: { object[$0] is String }) == true {
+            } else if fields[.text].contains(where: { object[$0] is String }) {
                 self = .records
             } else {
                 return nil
