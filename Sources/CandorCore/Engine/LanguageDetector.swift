@@ -26,65 +26,67 @@ struct LanguageDetector: Sendable {
     /// the runner-up; nil when the text is too short or too mixed to tell.
     func detect(_ text: SourceText, skipping skipped: [Range<Int>] = []) -> String? {
         var hits = [Int](repeating: 0, count: profiles.count)
+        let longest = words.longest
         text.bytes.withUnsafeBufferPointer { bytes in
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: words.longest + 1) { word in
-                // The word so far, folded; a word longer than any listed one is not kept.
-                var length = 0
-                var tooLong = false
-                var hash = WordTable.emptyHash
-                var wordStart = 0
-                var position = 0
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: longest + 1) { word in
                 var nextSkipped = 0  // `skipped` is in text order; words arrive in text order too
-                func add(_ byte: UInt8) {
-                    if length == 0 && !tooLong { wordStart = position }
-                    guard !tooLong else { return }
-                    guard length < words.longest else {
-                        tooLong = true
-                        return
+                var position = 0
+                while position < bytes.count {
+                    // One word: its bytes folded, unless it is longer than any listed one.
+                    let wordStart = position
+                    var length = 0
+                    var tooLong = false
+                    var hash = WordTable.emptyHash
+                    @inline(__always) func add(_ byte: UInt8) {
+                        guard length < longest else {
+                            tooLong = true
+                            return
+                        }
+                        word[length] = byte
+                        length += 1
+                        hash = WordTable.hash(hash, byte)
                     }
-                    word[length] = byte
-                    length += 1
-                    hash = WordTable.hash(hash, byte)
-                }
-                func finish() {
-                    defer {
-                        length = 0
-                        tooLong = false
-                        hash = WordTable.emptyHash
+                    while position < bytes.count {
+                        let byte = bytes[position]
+                        let folded = LanguageDetector.asciiWordByte[Int(byte)]
+                        if folded != 0 {
+                            add(folded)
+                            position += 1
+                        } else if byte >= 0xC2 && byte <= 0xDF, position + 1 < bytes.count, bytes[position + 1] & 0xC0 == 0x80 {
+                            // Two-byte letters: accented Latin, Greek, Cyrillic.
+                            add(byte)
+                            add(bytes[position + 1])
+                            position += 2
+                        } else if byte == 0xE2, position + 2 < bytes.count, bytes[position + 1] == 0x80, bytes[position + 2] == 0x99 {
+                            // A typographic apostrophe (U+2019) counts as "'".
+                            add(UInt8(ascii: "'"))
+                            position += 3
+                        } else {
+                            break
+                        }
                     }
-                    guard length > 0, !tooLong else { return }
-                    if wordStart > 0, bytes[wordStart - 1] == UInt8(ascii: "#") || bytes[wordStart - 1] == UInt8(ascii: "@") { return }
+                    // Digits, punctuation, emoji, CJK and invalid bytes end a word.
+                    position += 1
+                    guard length > 0, !tooLong else { continue }
+                    if wordStart > 0, bytes[wordStart - 1] == UInt8(ascii: "#") || bytes[wordStart - 1] == UInt8(ascii: "@") { continue }
                     while nextSkipped < skipped.count, skipped[nextSkipped].upperBound <= wordStart { nextSkipped += 1 }
-                    if nextSkipped < skipped.count, skipped[nextSkipped].contains(wordStart) { return }
+                    if nextSkipped < skipped.count, skipped[nextSkipped].contains(wordStart) { continue }
                     words.forEachProfile(of: UnsafeBufferPointer(rebasing: word[0..<length]), hash: hash) { hits[$0] += 1 }
                 }
-                while position < bytes.count {
-                    let byte = bytes[position]
-                    // A typographic apostrophe (U+2019) counts as "'".
-                    if byte == 0xE2, position + 2 < bytes.count, bytes[position + 1] == 0x80, bytes[position + 2] == 0x99 {
-                        add(UInt8(ascii: "'"))
-                        position += 3
-                        continue
-                    }
-                    if (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == UInt8(ascii: "'") {
-                        add(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
-                        position += 1
-                    } else if byte >= 0xC2 && byte <= 0xDF, position + 1 < bytes.count, bytes[position + 1] & 0xC0 == 0x80 {
-                        // Two-byte letters: accented Latin, Greek, Cyrillic.
-                        add(byte)
-                        add(bytes[position + 1])
-                        position += 2
-                    } else {
-                        // Digits, punctuation, emoji, CJK and invalid bytes end a word.
-                        finish()
-                        position += 1
-                    }
-                }
-                finish()
             }
         }
         guard let most = hits.max(), most >= 2, hits.count(where: { $0 == most }) == 1 else { return nil }
         return profiles[hits.firstIndex(of: most)!].id
+    }
+
+    /// ASCII letters (folded to lower case) and "'", the bytes that make up
+    /// most words; 0 for every other byte.
+    private static let asciiWordByte: [UInt8] = (0...255).map { byte in
+        switch UInt8(byte) {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"): UInt8(byte) | 0x20
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "'"): UInt8(byte)
+        default: 0
+        }
     }
 }
 
