@@ -93,7 +93,13 @@ public final class Auditor: Sendable {
         // Keyword prefilter: a rule with keywords runs only if one occurs in the
         // post or its decoded URLs.
         var haystackBytes = text.bytes
-        for link in links { haystackBytes += Array("\n\(link.url.host)\(link.url.path)?\(link.url.query)".utf8) }
+        for link in links {
+            haystackBytes.append(0x0A)
+            haystackBytes += link.url.hostUTF8
+            haystackBytes += link.url.pathUTF8
+            haystackBytes.append(UInt8(ascii: "?"))
+            haystackBytes += link.url.queryUTF8
+        }
         let mayMatch = keywords.matches(in: haystackBytes)
         func failed(_ ruleID: String, _ failure: MatchFailure) { failures.append((ruleID, failure)) }
         // Rules are read in place; only those that match are copied into a hit.
@@ -282,9 +288,13 @@ public final class Auditor: Sendable {
                 }
             }
             // A link matches when the link itself or any destination unwrapped from it does.
-            return links.filter { link in
-                link.candidates.contains { matches(host, $0.hostUTF8) && matches(path, $0.pathUTF8) && matches(query, $0.queryUTF8) }
-            }.map(\.urlSpan)
+            var spans: [Range<Int>] = []
+            for link in links where link.candidates.contains(where: {
+                matches(host, $0.hostUTF8) && matches(path, $0.pathUTF8) && matches(query, $0.queryUTF8)
+            }) {
+                spans.append(link.urlSpan)
+            }
+            return spans
         }
     }
 

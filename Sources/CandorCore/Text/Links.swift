@@ -128,7 +128,9 @@ public struct Link: Sendable, Equatable {
 /// A URL split into the parts rules match separately. The host is lower-case
 /// without `www.` (Unicode, with `xn--` labels decoded); path and query are
 /// HTML-entity- and percent-decoded (up to three times, for double-encoded wrappers).
-public struct NormalizedURL: Sendable, Equatable {
+/// A class, so the many copies rules make as they look at a link's candidates
+/// share one value instead of retaining each of its strings.
+public final class NormalizedURL: Sendable, Equatable {
     public let raw: String
     public let host: String
     public let path: String
@@ -151,27 +153,34 @@ public struct NormalizedURL: Sendable, Equatable {
         // delimiter), so delimiters are found by byte. Elsewhere they are found as before,
         // by composed character: a `#` that starts a keycap emoji marks no fragment.
         let ascii = NormalizedURL.isASCII(rest.utf8)
-        func first(of delimiters: String, in text: Substring) -> Substring.Index? {
-            ascii ? text.utf8.firstIndex { delimiters.utf8.contains($0) } : text.firstIndex { delimiters.contains($0) }
+        /// The first of the ASCII `delimiters`; outside ASCII, the first character
+        /// that is one of them (a character of one byte is that ASCII character).
+        func first(of delimiters: [UInt8], in text: Substring) -> Substring.Index? {
+            ascii ? text.utf8.firstIndex { delimiters.contains($0) }
+                : text.firstIndex { $0.utf8.count == 1 && delimiters.contains($0.utf8.first!) }
         }
         func last(of delimiter: Unicode.Scalar, in text: Substring) -> Substring.Index? {
             ascii ? text.utf8.lastIndex(of: UInt8(ascii: delimiter)) : text.lastIndex(of: Character(delimiter))
         }
+        func isSchemeByte(_ byte: UInt8) -> Bool {
+            (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x2B || byte == 0x2E || byte == 0x2D
+        }
         let scheme = ascii ? NormalizedURL.firstRange(of: "://", in: rest.utf8) : rest.range(of: "://")
-        if let scheme, rest[..<scheme.lowerBound].allSatisfy({ $0.isLetter || $0.isNumber || "+.-".contains($0) }) {
+        if let scheme, ascii ? rest.utf8[..<scheme.lowerBound].allSatisfy(isSchemeByte)
+            : rest[..<scheme.lowerBound].allSatisfy({ $0.isLetter || $0.isNumber || "+.-".contains($0) }) {
             rest = rest[scheme.upperBound...]
         } else if rest.hasPrefix("//") {
             rest = rest.dropFirst(2)
         }
-        let authorityEnd = first(of: "/?#", in: rest) ?? rest.endIndex
+        let authorityEnd = first(of: [0x2F, 0x3F, 0x23], in: rest) ?? rest.endIndex  // / ? #
         var authority = rest[..<authorityEnd]
         if let at = last(of: "@", in: authority) { authority = authority[authority.index(after: at)...] }
         if let colon = last(of: ":", in: authority) { authority = authority[..<colon] }
         host = NormalizedURL.normalizeHost(String(authority))
 
         var remainder = rest[authorityEnd...]
-        if let hash = first(of: "#", in: remainder) { remainder = remainder[..<hash] }
-        let queryStart = first(of: "?", in: remainder)
+        if let hash = first(of: [0x23], in: remainder) { remainder = remainder[..<hash] }
+        let queryStart = first(of: [0x3F], in: remainder)
         rawPath = String(remainder[..<(queryStart ?? remainder.endIndex)])
         rawQuery = queryStart.map { String(remainder[remainder.index(after: $0)...]) } ?? ""
         path = NormalizedURL.percentDecode(rawPath)
@@ -179,6 +188,11 @@ public struct NormalizedURL: Sendable, Equatable {
         hostUTF8 = Array(host.utf8)
         pathUTF8 = Array(path.utf8)
         queryUTF8 = Array(query.utf8)
+    }
+
+    public static func == (lhs: NormalizedURL, rhs: NormalizedURL) -> Bool {
+        lhs === rhs || (lhs.raw == rhs.raw && lhs.host == rhs.host && lhs.path == rhs.path && lhs.query == rhs.query
+            && lhs.rawPath == rhs.rawPath && lhs.rawQuery == rhs.rawQuery)
     }
 
     static func isASCII(_ bytes: some Sequence<UInt8>) -> Bool { bytes.allSatisfy { $0 < 0x80 } }
@@ -240,7 +254,8 @@ public struct NormalizedURL: Sendable, Equatable {
         guard !host.isEmpty else { return [] }
         var result: [NormalizedURL] = []
         // The wrapper itself is looked at (and copied) only once its host may match.
-        for (index, pattern) in NormalizedURL.wrapperHostsUTF8.enumerated() where NormalizedURL.host(hostUTF8, mayMatch: pattern) {
+        let patterns = NormalizedURL.wrapperHostPatterns
+        for index in patterns.indices where patterns[index].mayMatch(hostUTF8) {
             let wrapper = redirectWrappers[index]
             guard NormalizedURL.host(host, matches: wrapper.host) else { continue }
             if let prefix = wrapper.path, !path.lowercased().hasPrefix(prefix) { continue }
@@ -340,20 +355,42 @@ public struct NormalizedURL: Sendable, Equatable {
         return parts.count == 2 && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }
     }
 
-    private static let wrapperHostsUTF8 = redirectWrappers.map { Array($0.host.utf8) }
+    private static let wrapperHostPatterns = redirectWrappers.map { HostPattern(Array($0.host.utf8)) }
 
     /// A byte test that every host `host(_:matches:)` accepts passes, and almost every
     /// other host fails: it spares most links a String comparison per wrapper.
-    static func host(_ host: [UInt8], mayMatch pattern: [UInt8]) -> Bool {
-        let dot = UInt8(ascii: "."), star = UInt8(ascii: "*")
-        if pattern == [star] { return true }
-        if pattern.starts(with: [star, dot]) {
-            let domain = pattern.dropFirst(2)
-            guard host.count >= domain.count, host.suffix(domain.count).elementsEqual(domain) else { return false }
-            return host.count == domain.count || host[host.count - domain.count - 1] == dot
+    static func host(_ host: [UInt8], mayMatch pattern: [UInt8]) -> Bool { HostPattern(pattern).mayMatch(host) }
+
+    /// A wrapper's host pattern, read once, for that byte test.
+    private struct HostPattern {
+        enum Kind { case any, subdomains, countryDomains, exact }
+        let kind: Kind
+        /// The domain (`*.domain`), the name with its dot (`name.*`) or the host.
+        let bytes: [UInt8]
+
+        init(_ pattern: [UInt8]) {
+            let dot = UInt8(ascii: "."), star = UInt8(ascii: "*")
+            if pattern == [star] {
+                (kind, bytes) = (.any, [])
+            } else if pattern.starts(with: [star, dot]) {
+                (kind, bytes) = (.subdomains, Array(pattern.dropFirst(2)))
+            } else if pattern.last == star {
+                (kind, bytes) = (.countryDomains, Array(pattern.dropLast()))
+            } else {
+                (kind, bytes) = (.exact, pattern)
+            }
         }
-        if pattern.last == star { return host.starts(with: pattern.dropLast()) }
-        return host == pattern
+
+        func mayMatch(_ host: [UInt8]) -> Bool {
+            switch kind {
+            case .any: return true
+            case .subdomains:
+                guard host.count >= bytes.count, host[(host.count - bytes.count)...].elementsEqual(bytes) else { return false }
+                return host.count == bytes.count || host[host.count - bytes.count - 1] == UInt8(ascii: ".")
+            case .countryDomains: return host.starts(with: bytes)
+            case .exact: return host == bytes
+            }
+        }
     }
 
     static func host(_ host: String, matches pattern: String) -> Bool {
