@@ -39,6 +39,12 @@ import Testing
         #expect(posts.first.map { $0.text.string(0..<$0.text.bytes.count) } == "remapped")
         #expect(throws: FieldMappingError.self) { try options.fields.apply("colour=Body") }
         #expect(throws: FieldMappingError.self) { try options.fields.apply("text") }
+        // Each field is remapped on its own.
+        for field in FieldMapping.Field.allCases {
+            var fields = FieldMapping()
+            try fields.apply("\(field.rawValue)=column")
+            #expect(FieldMapping.Field.allCases.filter { fields[$0] == ["column"] } == [field])
+        }
     }
 
     @Test func invalidUTF8InABatchLineIsRepairedNotLost() throws {

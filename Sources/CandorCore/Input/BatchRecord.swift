@@ -6,6 +6,20 @@ public struct FieldMapping: Sendable, Equatable {
     public enum Field: String, Sendable, CaseIterable {
         case id, text, url, platform, author, market, relationship
         case publishedAt = "published_at"
+
+        /// The field's place in `allCases`, without making that array.
+        var position: Int {
+            switch self {
+            case .id: 0
+            case .text: 1
+            case .url: 2
+            case .platform: 3
+            case .author: 4
+            case .market: 5
+            case .relationship: 6
+            case .publishedAt: 7
+            }
+        }
     }
 
     /// For each field, in `Field.allCases` order, the names tried in order; the
@@ -26,8 +40,8 @@ public struct FieldMapping: Sendable, Equatable {
 
     /// The names tried for one field, in order.
     public subscript(field: Field) -> [String] {
-        get { namesByField[Field.allCases.firstIndex(of: field)!] }
-        set { namesByField[Field.allCases.firstIndex(of: field)!] = newValue }
+        get { namesByField[field.position] }
+        set { namesByField[field.position] = newValue }
     }
 
     public init() {}

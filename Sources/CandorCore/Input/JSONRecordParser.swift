@@ -235,9 +235,7 @@ enum JSONRecordParser {
 
         /// As the Foundation path looks a name up: the key as written, then ignoring case.
         func value(named name: String) -> BatchRecord.Value? {
-            let asciiName = name.utf8.allSatisfy { $0 < 0x80 }
-            guard let member = members.last(where: { key($0.key, matches: name, asciiName: asciiName, ignoringCase: false) })
-                ?? members.last(where: { key($0.key, matches: name, asciiName: asciiName, ignoringCase: true) }) else { return nil }
+            guard let member = member(named: name) else { return nil }
             switch member.kind {
             // Bytes, not a String: the text field is audited as bytes, so it is not
             // made a String and copied back.
@@ -250,6 +248,29 @@ enum JSONRecordParser {
             case .null: return nil
             case .stringList: return .list(strings(inArrayAt: member.value))
             case .other: return .other
+            }
+        }
+
+        /// The last member whose key is `name` as written, else the last whose key
+        /// is `name` ignoring case.
+        func member(named name: String) -> Member? {
+            var utf8Name = name
+            return utf8Name.withUTF8 { utf8 in
+                guard utf8.allSatisfy({ $0 < 0x80 }) else {
+                    return members.last(where: { key($0.key, matches: name, asciiName: false, ignoringCase: false) })
+                        ?? members.last(where: { key($0.key, matches: name, asciiName: false, ignoringCase: true) })
+                }
+                // One pass: keys of another length are passed over at once.
+                var exact: Member?, folded: Member?
+                for member in members where member.key.count == utf8.count {
+                    let key = bytes[member.key]
+                    if key.elementsEqual(utf8) {
+                        exact = member
+                    } else if key.elementsEqual(utf8, by: { P.lowercased($0) == P.lowercased($1) }) {
+                        folded = member
+                    }
+                }
+                return exact ?? folded
             }
         }
 
