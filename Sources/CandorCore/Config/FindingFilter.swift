@@ -45,7 +45,9 @@ final class FindingFilter {
 
     private func apply(_ report: PostReport, document: SourceText, summary: inout AuditSummary, quiet: Bool) -> PostReport {
         var report = report
-        report.findings.removeAll { !policy.selection.isEnabled($0.ruleId) }
+        if report.findings.contains(where: { !policy.selection.isEnabled($0.ruleId) }) {
+            report.findings.removeAll { !policy.selection.isEnabled($0.ruleId) }
+        }
         for index in report.findings.indices {
             if let severity = policy.selection.severity(for: report.findings[index].ruleId) { report.findings[index].severity = severity }
         }
@@ -89,7 +91,8 @@ final class FindingFilter {
                 keep[index] = false
             }
         }
-        report.findings = report.findings.indices.filter { keep[$0] }.map { report.findings[$0] }
+        // Most reports keep every finding, and keep the array they came with.
+        if keep.contains(false) { report.findings = report.findings.indices.filter { keep[$0] }.map { report.findings[$0] } }
         if let recorder = policy.recorder, !quiet, !report.findings.isEmpty {
             let (document, prints) = fingerprints(report, in: recorder.directory)
             recorder.add(report.findings.indices.map { index in
