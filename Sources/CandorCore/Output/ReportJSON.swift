@@ -3,7 +3,8 @@
 /// `null`, so every key is always present. Written by hand because it is on the
 /// hot path of every batch audit.
 enum ReportJSON {
-    static func encode(_ report: PostReport) -> String {
+    /// `endingLine` adds the newline of a JSON Lines record before the text is made.
+    static func encode(_ report: PostReport, endingLine: Bool = false) -> String {
         let out = JSONOut()
         out.object {
             out.field("path", report.path)
@@ -75,6 +76,7 @@ enum ReportJSON {
             }
             out.field("diagnostics", report.diagnostics)
         }
+        if endingLine { out.newline() }
         return out.text
     }
 
@@ -182,6 +184,11 @@ final class JSONOut {
         field("column", span.column)
         field("byteOffset", span.byteOffset)
         field("length", span.length)
+    }
+
+    func newline() {
+        bytes.append(0x0A)
+        needsComma = false
     }
 
     private func separate() {

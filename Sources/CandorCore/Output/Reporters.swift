@@ -93,9 +93,9 @@ final class JSONLinesReporter: Reporter {
     init(write: @escaping (String) -> Void) { self.write = write }
 
     func report(_ report: PostReport, text: SourceText) {
-        self.report(rendered: ReportJSON.encode(report) + "\n")
+        self.report(rendered: ReportJSON.encode(report, endingLine: true))
     }
-    var render: AuditRunner.Render? { { ReportJSON.encode($0) + "\n" } }
+    var render: AuditRunner.Render? { { ReportJSON.encode($0, endingLine: true) } }
     func report(rendered: String) { write(rendered) }
     func finish(_ summary: AuditSummary) {}
 }
