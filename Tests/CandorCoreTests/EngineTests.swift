@@ -4,6 +4,18 @@ import Foundation
 import Testing
 
 @Suite struct EngineTests {
+    @Test func aTextRuleWithoutKeywordsRunsOnAPostThatShowsNothingElse() throws {
+        // A post with no link and no keyword of any rule takes a short path; a
+        // rule with no keywords must still run on it.
+        let folder = try temporaryFolder(["extra.yml": RuleLoaderTests.signal(text: "'zebra crossing'")])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let rules = try RuleSet.load(directories: [shippedRulesDirectory, folder.path])
+        let report = audit("Slow morning by the zebra crossing", jurisdictions: ["us"], rules: rules)
+        #expect(report.relationships.map(\.category) == [.discountCode])
+        #expect(report.findings.map(\.ruleId) == ["test.signal"])
+        #expect(audit("Slow morning by the zebra crossing", jurisdictions: ["us"]).relationships.isEmpty)
+    }
+
     @Test func undisclosedAffiliateLinkIsFoundAtTheLink() throws {
         let text = "Obsessed 😍 https://www.amazon.com/dp/B00TTD9BRC?tag=maya-20 go get it"
         let report = audit(text, jurisdictions: ["us"])

@@ -68,6 +68,9 @@ public final class Auditor: Sendable {
     private let keywords: KeywordScanner
     /// Language → the automatic jurisdictions in that language, sorted.
     private let automaticJurisdictions: [String: [String]]
+    /// The rules (as keyword lists) that can match a post without links: text
+    /// signals and labels.
+    private let textRules: KeywordMatches
 
     public init(rules: RuleSet) {
         self.rules = rules
@@ -75,6 +78,12 @@ public final class Auditor: Sendable {
         keywords = KeywordScanner(rules.signals.map(\.keywords) + rules.disclosures.map(\.keywords))
         automaticJurisdictions = Dictionary(grouping: rules.jurisdictions.values.filter(\.automatic), by: \.language)
             .mapValues { $0.map(\.id).sorted() }
+        var textRules = KeywordMatches(count: keywords.listCount)
+        for (index, signal) in rules.signals.enumerated() {
+            if case .text = signal.matcher { textRules.insert(index) }
+        }
+        for index in rules.disclosures.indices { textRules.insert(rules.signals.count + index) }
+        self.textRules = textRules
     }
 
     private struct Hit<Rule> {
@@ -101,6 +110,14 @@ public final class Auditor: Sendable {
             haystackBytes += link.url.queryUTF8
         }
         let mayMatch = keywords.matches(in: haystackBytes)
+        // Most posts: no link, and no keyword of a text rule, so no rule can match.
+        if links.isEmpty, post.declared.isEmpty, !mayMatch.intersects(textRules) {
+            let language = detector.detect(text)
+            return PostReport(path: post.path, record: post.record, id: post.id, author: post.author, url: post.url, platform: platform,
+                              market: post.market, language: language,
+                              jurisdictions: activeJurisdictions(post: post, language: language, options: options),
+                              relationships: [], disclosures: [], findings: [], diagnostics: diagnostics(failures, post))
+        }
         func failed(_ ruleID: String, _ failure: MatchFailure) { failures.append((ruleID, failure)) }
         // Rules are read in place; only those that match are copied into a hit.
         var allSignalHits: [Hit<SignalRule>] = []
@@ -225,10 +242,15 @@ public final class Auditor: Sendable {
         findings.sort { ($0.byteOffset, $0.jurisdiction ?? "", $0.category) < ($1.byteOffset, $1.jurisdiction ?? "", $1.category) }
         return PostReport(path: post.path, record: post.record, id: post.id, author: post.author, url: post.url, platform: platform, market: post.market, language: language,
                           jurisdictions: jurisdictionIDs, relationships: relationships, disclosures: disclosures,
-                          findings: findings, diagnostics: failures.map { ruleID, failure in
-                              ruleID.map { "rule '\($0)' gave up on \(describe(post)): \(failure)" }
-                                  ?? "link extraction gave up on part of \(describe(post)): \(failure)"
-                          })
+                          findings: findings, diagnostics: diagnostics(failures, post))
+    }
+
+    /// What gave up, said in words.
+    private func diagnostics(_ failures: [(ruleID: String?, failure: MatchFailure)], _ post: Post) -> [String] {
+        failures.map { ruleID, failure in
+            ruleID.map { "rule '\($0)' gave up on \(describe(post)): \(failure)" }
+                ?? "link extraction gave up on part of \(describe(post)): \(failure)"
+        }
     }
 
     /// How one jurisdiction sees one label for one category: nil when the label

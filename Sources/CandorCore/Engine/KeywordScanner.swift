@@ -240,4 +240,7 @@ struct KeywordMatches {
     mutating func insert(_ list: Int) { bits[list >> 6] |= 1 << UInt64(list & 63) }
 
     func contains(_ list: Int) -> Bool { bits[list >> 6] & (1 << UInt64(list & 63)) != 0 }
+
+    /// Whether any list is in both sets (of the same count).
+    func intersects(_ other: KeywordMatches) -> Bool { zip(bits, other.bits).contains { $0 & $1 != 0 } }
 }
