@@ -78,27 +78,34 @@ public final class AuditRunner {
         while !inFlight.isEmpty { report(inFlight.removeFirst().wait()) }
     }
 
-    /// What one input item came to.
-    private struct Outcome: Sendable {
-        var problems: [InputProblem] = []
-        var post: Post?
-        var report: PostReport?
-        var rendered: String?
+    /// What one input item came to. A class: it is made on a worker and read on
+    /// this thread, and is passed around rather than copied field by field.
+    private final class Outcome: @unchecked Sendable {
+        let problems: [InputProblem]
+        let post: Post?
+        let report: PostReport?
+        let rendered: String?
+
+        init(problems: [InputProblem] = [], post: Post? = nil, report: PostReport? = nil, rendered: String? = nil) {
+            self.problems = problems
+            self.post = post
+            self.report = report
+            self.rendered = rendered
+        }
     }
 
     private static func outcome(of item: InputItem, auditor: Auditor, options: AuditOptions, render: Render?,
                                 scratch: MatchScratch) -> Outcome {
-        var outcome: Outcome
+        let post: Post?
+        var problems: [InputProblem] = []
         switch item {
         case let .problem(problem): return Outcome(problems: [problem])
-        case let .post(post): outcome = Outcome(post: post)
-        case let .jsonLine(line):
-            let (post, problems) = line.parse()
-            outcome = Outcome(problems: problems, post: post)
+        case let .post(given): post = given
+        case let .jsonLine(line): (post, problems) = line.parse()
         }
-        outcome.report = outcome.post.map { auditor.audit($0, options: options, scratch: scratch) }
-        if let render, let report = outcome.report { outcome.rendered = render(report) }
-        return outcome
+        guard let post else { return Outcome(problems: problems) }
+        let report = auditor.audit(post, options: options, scratch: scratch)
+        return Outcome(problems: problems, post: post, report: report, rendered: render?(report))
     }
 
     private func report(_ outcomes: [Outcome]) {
