@@ -10,6 +10,25 @@ import Testing
         return out.text
     }
 
+    @Test func theWordAtATimeSearchFindsEveryByteToEscape() {
+        // Texts of every length up to 40 with one byte to escape, or none, at every
+        // place, among neighbours just above and below the bytes that need it.
+        let plain: [UInt8] = [0x20, 0x21, 0x23, 0x5B, 0x5D, 0x7F, 0x80, 0xA2, 0xDC, 0xFF, 0x41]
+        for length in 0...40 {
+            for place in -1..<length {
+                for escaped: UInt8 in [0x00, 0x0A, 0x1F, 0x22, 0x5C] {
+                    var bytes = (0..<length).map { plain[($0 * 7 + length) % plain.count] }
+                    if place >= 0 { bytes[place] = escaped }
+                    for start in 0...length {
+                        let expected = place >= start ? place : length
+                        let found = bytes.withUnsafeBufferPointer { JSONOut.nextEscape(in: $0, from: start) }
+                        #expect(found == expected, "length \(length), \(escaped) at \(place), from \(start)")
+                    }
+                }
+            }
+        }
+    }
+
     @Test func quotesAndBackslashesAreEscapedSlashesAreNot() {
         #expect(written(#"say "hi" \ C:\dir\ a/b </script>"#) == #"{"s":"say \"hi\" \\ C:\\dir\\ a/b </script>"}"#)
         #expect(written(#""\"#) == #"{"s":"\"\\"}"#)
