@@ -29,6 +29,21 @@ import Testing
         }
     }
 
+    @Test func integersAreWrittenAsSwiftPrintsThem() {
+        for value in [0, 7, -7, 10, 99, 100, -1000, 123_456_789, Int.max, Int.min, nil] as [Int?] {
+            let out = JSONOut(capacity: 1)
+            out.object { out.field("n", value) }
+            #expect(out.text == #"{"n":"# + (value.map(String.init) ?? "null") + "}")
+        }
+    }
+
+    @Test func theBufferGrowsForLongText() {
+        let long = String(repeating: "ab\"c\n", count: 2000)
+        let out = JSONOut(capacity: 1)
+        out.object { out.field("s", long) }
+        #expect(out.text == #"{"s":""# + String(repeating: #"ab\"c\n"#, count: 2000) + #""}"#)
+    }
+
     @Test func quotesAndBackslashesAreEscapedSlashesAreNot() {
         #expect(written(#"say "hi" \ C:\dir\ a/b </script>"#) == #"{"s":"say \"hi\" \\ C:\\dir\\ a/b </script>"}"#)
         #expect(written(#""\"#) == #"{"s":"\"\\"}"#)

@@ -99,45 +99,81 @@ enum ReportJSON {
 }
 
 /// A minimal JSON writer: objects, arrays, strings, integers, booleans, null.
-/// It writes UTF-8 into a byte buffer and makes the `String` once, at the end.
+/// It writes UTF-8 into a buffer of its own, grown as needed (a report is
+/// written a few bytes at a time, and a store is cheaper than an array append),
+/// and makes the `String` once, at the end.
 final class JSONOut {
-    // One writer belongs to one report on one thread, and no access to these
-    // overlaps another: unchecked, they skip a runtime check on every append.
-    @exclusivity(unchecked) private var bytes: [UInt8] = []
-    @exclusivity(unchecked) private var needsComma = false
+    private var buffer: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    private var count = 0
+    private var needsComma = false
 
     /// `capacity` is a guess at the output's size; a batch report line is a few hundred bytes.
     init(capacity: Int = 1024) {
-        bytes.reserveCapacity(capacity)
+        self.capacity = max(capacity, 64)
+        buffer = .allocate(capacity: self.capacity)
     }
 
-    var text: String { String(decoding: bytes, as: UTF8.self) }
+    deinit { buffer.deallocate() }
+
+    var text: String { String(decoding: UnsafeBufferPointer(start: buffer, count: count), as: UTF8.self) }
+
+    /// Makes room for `extra` more bytes.
+    @inline(__always) private func reserve(_ extra: Int) {
+        if count + extra > capacity { grow(count + extra) }
+    }
+
+    private func grow(_ needed: Int) {
+        var larger = capacity * 2
+        while larger < needed { larger *= 2 }
+        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: larger)
+        grown.update(from: buffer, count: count)
+        buffer.deallocate()
+        buffer = grown
+        capacity = larger
+    }
+
+    @inline(__always) private func append(_ byte: UInt8) {
+        reserve(1)
+        buffer[count] = byte
+        count += 1
+    }
+
+    @inline(__always) private func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let base = bytes.baseAddress else { return }
+        reserve(bytes.count)
+        (buffer + count).update(from: base, count: bytes.count)
+        count += bytes.count
+    }
 
     func object(_ body: () -> Void) {
         separate()
-        bytes.append(UInt8(ascii: "{"))
+        append(UInt8(ascii: "{"))
         needsComma = false
         body()
-        bytes.append(UInt8(ascii: "}"))
+        append(UInt8(ascii: "}"))
         needsComma = true
     }
 
     func array<T>(_ items: [T], _ body: (T) -> Void) {
         separate()
-        bytes.append(UInt8(ascii: "["))
+        append(UInt8(ascii: "["))
         needsComma = false
         for item in items { body(item) }
-        bytes.append(UInt8(ascii: "]"))
+        append(UInt8(ascii: "]"))
         needsComma = true
     }
 
     /// Keys are literals that need no escaping, so they are copied as they are.
     func key(_ name: StaticString) {
-        separate()
-        bytes.append(UInt8(ascii: "\""))
-        name.withUTF8Buffer { bytes.append(contentsOf: $0) }
-        bytes.append(UInt8(ascii: "\""))
-        bytes.append(UInt8(ascii: ":"))
+        name.withUTF8Buffer { name in
+            reserve(name.count + 4)
+            if needsComma { append(UInt8(ascii: ",")) }
+            append(UInt8(ascii: "\""))
+            append(name)
+            append(UInt8(ascii: "\""))
+            append(UInt8(ascii: ":"))
+        }
         needsComma = false
     }
 
@@ -145,7 +181,7 @@ final class JSONOut {
     func field(named name: String, _ value: String) {
         separate()
         string(name)
-        bytes.append(UInt8(ascii: ":"))
+        append(UInt8(ascii: ":"))
         string(value)
         needsComma = true
     }
@@ -158,24 +194,24 @@ final class JSONOut {
 
     func field(_ name: StaticString, _ value: Int?) {
         key(name)
-        literal(value.map(String.init) ?? "null")
+        if let value { integer(value) } else { literal("null") }
         needsComma = true
     }
 
     func field(_ name: StaticString, _ value: Bool?) {
         key(name)
-        literal(value.map { $0 ? "true" : "false" } ?? "null")
+        if let value { literal(value ? "true" : "false") } else { literal("null") }
         needsComma = true
     }
 
     func field(_ name: StaticString, _ values: [String]) {
         key(name)
-        bytes.append(UInt8(ascii: "["))
+        append(UInt8(ascii: "["))
         for (index, value) in values.enumerated() {
-            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            if index > 0 { append(UInt8(ascii: ",")) }
             string(value)
         }
-        bytes.append(UInt8(ascii: "]"))
+        append(UInt8(ascii: "]"))
         needsComma = true
     }
 
@@ -187,54 +223,68 @@ final class JSONOut {
     }
 
     func newline() {
-        bytes.append(0x0A)
+        append(0x0A)
         needsComma = false
     }
 
     private func separate() {
-        if needsComma { bytes.append(UInt8(ascii: ",")) }
+        if needsComma { append(UInt8(ascii: ",")) }
     }
 
-    /// Text that needs no escaping: numbers, `true`, `false`, `null`.
-    private func literal(_ text: String) {
-        bytes.append(contentsOf: text.utf8)
+    /// Text that needs no escaping: `true`, `false`, `null`.
+    private func literal(_ text: StaticString) {
+        text.withUTF8Buffer { append($0) }
+    }
+
+    /// An integer in decimal, as `String(value)` writes it.
+    private func integer(_ value: Int) {
+        reserve(21)
+        if value < 0 { append(UInt8(ascii: "-")) }
+        // The digits come out last first, and are then put in order.
+        var magnitude = value.magnitude
+        var low = count
+        repeat {
+            buffer[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+            count += 1
+            magnitude /= 10
+        } while magnitude > 0
+        var high = count - 1
+        while low < high {
+            (buffer[low], buffer[high]) = (buffer[high], buffer[low])
+            low += 1
+            high -= 1
+        }
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
-    private func string(_ value: String) {
-        JSONOut.appendQuoted(value, to: &bytes)
-    }
-
     /// A quoted string. Only `"`, `\` and control characters are escaped; everything
     /// else, `/` and non-ASCII included, is copied as UTF-8, a run at a time.
-    /// Static, on a buffer passed in, so the loop's appends are one access to the writer.
-    private static func appendQuoted(_ value: String, to bytes: inout [UInt8]) {
-        bytes.append(UInt8(ascii: "\""))
+    private func string(_ value: String) {
+        append(UInt8(ascii: "\""))
         var value = value
         value.withUTF8 { utf8 in
             var runStart = 0
             while true {
-                let index = nextEscape(in: utf8, from: runStart)
+                let index = JSONOut.nextEscape(in: utf8, from: runStart)
+                append(UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
                 guard index < utf8.count else { break }
                 let byte = utf8[index]
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
-                bytes.append(UInt8(ascii: "\\"))
+                append(UInt8(ascii: "\\"))
                 switch byte {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes.append(byte)
-                case 0x0A: bytes.append(UInt8(ascii: "n"))
-                case 0x0D: bytes.append(UInt8(ascii: "r"))
-                case 0x09: bytes.append(UInt8(ascii: "t"))
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"): append(byte)
+                case 0x0A: append(UInt8(ascii: "n"))
+                case 0x0D: append(UInt8(ascii: "r"))
+                case 0x09: append(UInt8(ascii: "t"))
                 default:
-                    bytes.append(contentsOf: "u00".utf8)
-                    bytes.append(hexDigits[Int(byte >> 4)])
-                    bytes.append(hexDigits[Int(byte & 0xF)])
+                    literal("u00")
+                    append(JSONOut.hexDigits[Int(byte >> 4)])
+                    append(JSONOut.hexDigits[Int(byte & 0xF)])
                 }
                 runStart = index + 1
             }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
         }
-        bytes.append(UInt8(ascii: "\""))
+        append(UInt8(ascii: "\""))
     }
 
     /// The first byte at or after `start` that a JSON string must escape (`"`,
