@@ -21,8 +21,12 @@ import Testing
                     if place >= 0 { bytes[place] = escaped }
                     for start in 0...length {
                         let expected = place >= start ? place : length
-                        let found = bytes.withUnsafeBufferPointer { JSONOut.nextEscape(in: $0, from: start) }
+                        let found = bytes.withUnsafeBufferPointer { JSONStringBytes.firstSpecial(in: $0, from: start) }
                         #expect(found == expected, "length \(length), \(escaped) at \(place), from \(start)")
+                        // Asked to, it stops at bytes beyond ASCII too.
+                        let firstNonASCII = bytes.indices.first { $0 >= start && bytes[$0] >= 0x80 } ?? length
+                        let orNonASCII = bytes.withUnsafeBufferPointer { JSONStringBytes.firstSpecial(in: $0, from: start, orNonASCII: true) }
+                        #expect(orNonASCII == min(expected, firstNonASCII), "length \(length), \(escaped) at \(place), from \(start)")
                     }
                 }
             }

@@ -266,7 +266,7 @@ final class JSONOut {
         value.withUTF8 { utf8 in
             var runStart = 0
             while true {
-                let index = JSONOut.nextEscape(in: utf8, from: runStart)
+                let index = JSONStringBytes.firstSpecial(in: utf8, from: runStart)
                 append(UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
                 guard index < utf8.count else { break }
                 let byte = utf8[index]
@@ -285,31 +285,5 @@ final class JSONOut {
             }
         }
         append(UInt8(ascii: "\""))
-    }
-
-    /// The first byte at or after `start` that a JSON string must escape (`"`,
-    /// `\` or a control character), or the end. Eight bytes are tested at a
-    /// time (bit tricks on a UInt64) until a word holds one.
-    static func nextEscape(in utf8: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
-        var index = start
-        if let base = utf8.baseAddress {
-            let ones: UInt64 = 0x0101_0101_0101_0101, highBits: UInt64 = 0x8080_8080_8080_8080
-            while index + 8 <= utf8.count {
-                let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
-                // A byte below 0x20, or one equal to `"` or `\` (which XOR to zero):
-                // only such bytes (and bytes after them) set their high bit here.
-                let quote = word ^ (ones &* 0x22), backslash = word ^ (ones &* 0x5C)
-                let below = (word &- ones &* 0x20) & ~word
-                let zeroQuote = (quote &- ones) & ~quote, zeroBackslash = (backslash &- ones) & ~backslash
-                if (below | zeroQuote | zeroBackslash) & highBits != 0 { break }
-                index += 8
-            }
-        }
-        while index < utf8.count {
-            let byte = utf8[index]
-            if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return index }
-            index += 1
-        }
-        return utf8.count
     }
 }
