@@ -28,29 +28,35 @@ struct PostLayout {
     }
 
     /// Walks back from the end over tokens that are hashtags, mentions or bare
-    /// punctuation/emoji; the block is where that run starts.
+    /// punctuation/emoji; the block is where that run starts. The walk stops at
+    /// the first token with a letter or digit, so the rest of the post is not read.
     private static func trailingBlock(_ bytes: [UInt8]) -> (Int, [Int]) {
-        var tokens: [Range<Int>] = []
+        var blockStart = bytes.count
+        var hashtags: [Int] = []
         var index = bytes.count
         while index > 0 {
             while index > 0, isSpace(bytes[index - 1]) { index -= 1 }
             var start = index
             while start > 0, !isSpace(bytes[start - 1]) { start -= 1 }
-            if start < index { tokens.append(start..<index) }
-            index = start
-        }
-        var blockStart = bytes.count
-        var hashtags: [Int] = []
-        for token in tokens {
-            let first = bytes[token.lowerBound]
+            guard start < index else { break }
+            let first = bytes[start]
             if first == UInt8(ascii: "#") || first == UInt8(ascii: "@") {
-                if first == UInt8(ascii: "#") { hashtags.append(token.lowerBound) }
-            } else if String(decoding: bytes[token], as: UTF8.self).unicodeScalars.contains(where: { $0.properties.isAlphabetic || $0.properties.numericType != nil }) {
+                if first == UInt8(ascii: "#") { hashtags.append(start) }
+            } else if hasLetterOrDigit(bytes[start..<index]) {
                 break
             }
-            blockStart = token.lowerBound
+            blockStart = start
+            index = start
         }
         return (blockStart, hashtags.reversed())
+    }
+
+    private static func hasLetterOrDigit(_ token: ArraySlice<UInt8>) -> Bool {
+        // In ASCII, the letters and digits are those of Unicode's properties below.
+        if token.allSatisfy({ $0 < 0x80 }) {
+            return token.contains { ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) }
+        }
+        return String(decoding: token, as: UTF8.self).unicodeScalars.contains { $0.properties.isAlphabetic || $0.properties.numericType != nil }
     }
 
     private static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 }
