@@ -32,8 +32,11 @@ final class FindingFilter {
         baselineFolder = (ProjectPaths.absolute(policy.baseline?.path ?? ".") as NSString).deletingLastPathComponent
     }
 
-    func apply(_ report: PostReport, document: SourceText, summary: inout AuditSummary) -> PostReport {
-        apply(report, document: document, summary: &summary, quiet: false)
+    /// `document` is read only for a file that may hold suppression comments.
+    func apply(_ report: PostReport, document: @autoclosure () -> SourceText, summary: inout AuditSummary) -> PostReport {
+        // A batch record with no finding has nothing to drop, count or record.
+        if report.record != nil, report.findings.isEmpty { return report }
+        return apply(report, document: document(), summary: &summary, quiet: false)
     }
 
     /// The policy applied to a post already filtered once (its fixed version,
