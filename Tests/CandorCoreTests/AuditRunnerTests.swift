@@ -37,4 +37,36 @@ import Testing
         #expect(findings[1] == ["discount-code.en.code"])
         #expect(findings[2] == [])
     }
+
+    /// A JSONL file read in blocks of lines: a bad line, a blank line, a
+    /// carriage return and a byte-order mark among 300 records.
+    static let jsonl: [UInt8] = [0xEF, 0xBB, 0xBF] + Array((1...300).map { number in
+        switch number {
+        case 40: return "{not json"
+        case 41: return "   "
+        case 42: return #"{"id": "p42", "text": "Use code SAVE42 for 20% off at checkout"}"# + "\r"
+        default: return #"{"id": "p\#(number)", "text": "A long walk by the sea, number \#(number)."}"#
+        }
+    }.joined(separator: "\n").utf8)
+
+    @Test(arguments: [(1, 512), (2, 3), (3, 7), (2, 512), (4, 1), (2, 97)])
+    func blocksOfJSONLinesAreCutIntoChunksAndComeBackInOrder(workers: Int, chunkSize: Int) {
+        var items: [InputItem] = []
+        PostReader(source: InputSource(path: "batch.jsonl", format: .jsonl, contents: AuditRunnerTests.jsonl)).read { items.append($0) }
+        // Two blocks: the lines read, then the last line, which has no line break.
+        #expect(items.count == 2)
+        var order: [Int] = []
+        var findings: [Int: [String]] = [:]
+        let runner = AuditRunner(auditor: Auditor(rules: shippedRules), options: AuditOptions(jurisdictions: ["us"]), workers: workers,
+                                 chunkSize: chunkSize, render: { "\($0.record!)" }, problem: { order.append(-$0.line!) }) { report, post, text in
+            #expect(text == "\(post.record!)")
+            order.append(post.record!)
+            findings[post.record!] = report.findings.map(\.ruleId)
+        }
+        items.forEach(runner.add)
+        runner.flush()
+
+        #expect(order == (1...300).compactMap { $0 == 40 ? -40 : $0 == 41 ? nil : $0 })
+        #expect(findings[1] == [] && findings[42] == ["discount-code.en.code"])
+    }
 }

@@ -80,6 +80,30 @@ import Testing
         #expect(raised.posts.first?.text.bytes.count == 50 << 20)
     }
 
+    @Test func linesAcrossReadsAndOverlongLinesKeepTheirNumbersAndOrder() throws {
+        // About 2 MB of lines, so some lines straddle a read; every 997th is too long.
+        var options = ReadOptions()
+        options.maxPostBytes = 200
+        var lines: [String] = []
+        var expected: [String] = []
+        for number in 1...50000 {
+            if number % 997 == 0 {
+                lines.append(#"{"id": "x", "text": ""# + String(repeating: "a", count: 300) + #""}"#)
+                expected.append("problem \(number)")
+            } else {
+                lines.append(#"{"id": "p\#(number)", "text": "post \#(number)"}"# + (number % 3 == 0 ? "\r" : ""))
+                expected.append("post \(number) p\(number) post \(number)")
+            }
+        }
+        let folder = try temporaryFolder(["batch.jsonl": lines.joined(separator: "\n") + "\n"])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var events: [String] = []
+        PostReader(source: InputSource(path: folder.appendingPathComponent("batch.jsonl").path, format: .auto), options: options).read(
+            post: { events.append("post \($0.record!) \($0.id!) \($0.text.string(0..<$0.text.bytes.count))") },
+            problem: { events.append("problem \($0.line!)") })
+        #expect(events == expected)
+    }
+
     @Test func emptyBinaryBlankAndOversizedFilesAreReportedAndSkipped() throws {
         #expect(try readPosts("empty.txt", "").problems.map(\.message) == ["empty file, skipped"])
         #expect(try readPosts("image.md", [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00]).problems.map(\.message) == ["binary file, skipped"])

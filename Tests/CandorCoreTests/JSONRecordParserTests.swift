@@ -24,7 +24,7 @@ private func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
 
 /// The fast reading of `line`, nil when it leaves the line to Foundation.
 private func fast(_ line: [UInt8], fields: FieldMapping = FieldMapping()) -> String? {
-    JSONRecordParser.parse(line, fields: fields).map(describe)
+    JSONRecordParser.parse(line[...], fields: fields).map(describe)
 }
 
 /// The Foundation reading of `line`, with its warnings.
@@ -243,7 +243,7 @@ private func expectSameAsFoundation(_ line: [UInt8], fields: FieldMapping = Fiel
 
     @Test func valuesAreDecodedExactly() throws {
         func record(_ line: String, fields: FieldMapping = FieldMapping()) throws -> BatchRecord {
-            try #require(JSONRecordParser.parse(bytes(line), fields: fields)?.record)
+            try #require(JSONRecordParser.parse(bytes(line)[...], fields: fields)?.record)
         }
         #expect(try record(#"{"text": "\ud83d\ude00 \u00e9\n\"\\\/\t"}"#).text == bytes("😀 é\n\"\\/\t"))
         #expect(try record(#"{"text": "a\u0000b"}"#).text == [0x61, 0x00, 0x62])
@@ -258,7 +258,7 @@ private func expectSameAsFoundation(_ line: [UInt8], fields: FieldMapping = Fiel
         #expect(try record(#"{"TEXT": "upper", "PLATFORM": "TikTok"}"#).platform == .tiktok)
         #expect(try record(#"{"text": "t", "relationship": ["gift", "st\u0061y"]}"#).relationships == [.gift, .stay])
         #expect(try record(#"{"Kind": "kelvin"}"#, fields: mapping("text=\u{212A}ind")).text == bytes("kelvin"))
-        let failure = try #require(JSONRecordParser.parse(bytes(#"{"text": "t", "platform": "myspace"}"#), fields: FieldMapping()))
+        let failure = try #require(JSONRecordParser.parse(bytes(#"{"text": "t", "platform": "myspace"}"#)[...], fields: FieldMapping()))
         let platforms = Platform.allCases.map(\.rawValue).joined(separator: ", ")
         #expect(describe(failure) == "failure: unknown platform 'myspace' (expected \(platforms)), skipped")
     }

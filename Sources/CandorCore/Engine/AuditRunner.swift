@@ -18,6 +18,8 @@ public final class AuditRunner {
     public let workers: Int
     private let chunkSize: Int
     private var pending: [InputItem] = []
+    /// How many posts (or problems) `pending` holds: a batch of JSONL lines counts each line.
+    private var pendingCount = 0
     /// Chunks handed to the workers, oldest first.
     private var inFlight: [Chunk] = []
     private let pool: WorkerPool?
@@ -45,7 +47,7 @@ public final class AuditRunner {
         let workerTimes = timed && workers > 1 ? SharedTimes() : nil
         self.workerTimes = workerTimes
         pool = workers > 1 ? WorkerPool(threads: workers, timed: timed) { chunk, scratch in
-            chunk.outcomes = chunk.items.map { AuditRunner.outcome(of: $0, auditor: auditor, options: options, render: render, scratch: scratch) }
+            chunk.outcomes = AuditRunner.outcomes(of: chunk.items, auditor: auditor, options: options, render: render, scratch: scratch)
             // Freed here rather than on the thread that writes the reports.
             chunk.items = []
             if scratch.timed { workerTimes?.times.withLock { $0.merge(scratch.takeTimes()) } }
@@ -65,16 +67,50 @@ public final class AuditRunner {
     public func add(_ post: Post) { add(.post(post)) }
 
     public func add(_ item: InputItem) {
+        guard case var .jsonLines(batch) = item else { return append(item, count: 1) }
+        // A block of lines is cut to fit the chunks, its pieces sharing its bytes.
+        while !batch.lines.isEmpty {
+            let room = chunkSize - pendingCount
+            guard batch.lines.count > room else { return append(.jsonLines(batch), count: batch.lines.count) }
+            let (head, rest) = batch.split(at: room)
+            append(.jsonLines(head), count: room)
+            batch = rest
+        }
+    }
+
+    private func append(_ item: InputItem, count: Int) {
         pending.append(item)
-        if pending.count >= chunkSize { dispatch(pending); pending.removeAll(keepingCapacity: true) }
+        pendingCount += count
+        if pendingCount >= chunkSize {
+            dispatch(pending)
+            pending.removeAll(keepingCapacity: true)
+            pendingCount = 0
+        }
     }
 
     /// Audits whatever is buffered and reports everything. Call once the input is exhausted.
     public func flush() {
         // The last chunk is shared out, so a short input (a hook's few files) still uses every worker.
-        let share = max(1, (pending.count + workers - 1) / workers)
-        for start in stride(from: 0, to: pending.count, by: share) { dispatch(Array(pending[start..<min(start + share, pending.count)])) }
+        let share = max(1, (pendingCount + workers - 1) / workers)
+        var chunk: [InputItem] = []
+        var count = 0
+        for item in pending {
+            var item = item
+            while case let .jsonLines(batch) = item, count + batch.lines.count > share {
+                let (head, rest) = batch.split(at: share - count)
+                dispatch(chunk + [.jsonLines(head)])
+                (chunk, count, item) = ([], 0, .jsonLines(rest))
+            }
+            chunk.append(item)
+            if case let .jsonLines(batch) = item { count += batch.lines.count } else { count += 1 }
+            if count >= share {
+                dispatch(chunk)
+                (chunk, count) = ([], 0)
+            }
+        }
+        dispatch(chunk)
         pending.removeAll()
+        pendingCount = 0
         while !inFlight.isEmpty { report(inFlight.removeFirst().wait()) }
     }
 
@@ -94,18 +130,28 @@ public final class AuditRunner {
         }
     }
 
-    private static func outcome(of item: InputItem, auditor: Auditor, options: AuditOptions, render: Render?,
-                                scratch: MatchScratch) -> Outcome {
-        let post: Post?
-        var problems: [InputProblem] = []
-        switch item {
-        case let .problem(problem): return Outcome(problems: [problem])
-        case let .post(given): post = given
-        case let .jsonLine(line): (post, problems) = line.parse()
+    /// What each post of the items came to, in order.
+    private static func outcomes(of items: [InputItem], auditor: Auditor, options: AuditOptions, render: Render?,
+                                 scratch: MatchScratch) -> [Outcome] {
+        func outcome(_ post: Post?, problems: [InputProblem]) -> Outcome {
+            guard let post else { return Outcome(problems: problems) }
+            let report = auditor.audit(post, options: options, scratch: scratch)
+            return Outcome(problems: problems, post: post, report: report, rendered: render?(report))
         }
-        guard let post else { return Outcome(problems: problems) }
-        let report = auditor.audit(post, options: options, scratch: scratch)
-        return Outcome(problems: problems, post: post, report: report, rendered: render?(report))
+        var outcomes: [Outcome] = []
+        outcomes.reserveCapacity(items.count)
+        for item in items {
+            switch item {
+            case let .problem(problem): outcomes.append(Outcome(problems: [problem]))
+            case let .post(post): outcomes.append(outcome(post, problems: []))
+            case let .jsonLines(batch):
+                for line in batch.lines {
+                    let (post, problems) = batch.parse(line)
+                    outcomes.append(outcome(post, problems: problems))
+                }
+            }
+        }
+        return outcomes
     }
 
     private func report(_ outcomes: [Outcome]) {
@@ -118,7 +164,7 @@ public final class AuditRunner {
     private func dispatch(_ items: [InputItem]) {
         guard !items.isEmpty else { return }
         guard let pool else {
-            report(items.map { AuditRunner.outcome(of: $0, auditor: auditor, options: options, render: render, scratch: scratch) })
+            report(AuditRunner.outcomes(of: items, auditor: auditor, options: options, render: render, scratch: scratch))
             return
         }
         // Two chunks per worker: one being audited, one waiting, so no worker

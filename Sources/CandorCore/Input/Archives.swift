@@ -121,7 +121,7 @@ extension PostReader {
             }
             let bytes = element.bytes
             if kind == .records {
-                switch BatchRecord.parseJSON(bytes, fields: options.fields, warn: report) {
+                switch BatchRecord.parseJSON(bytes[...], fields: options.fields, warn: report) {
                 case let .success(record):
                     posts += 1
                     post(record.post(path: source.path, record: element.line))

@@ -163,8 +163,8 @@ struct BatchRecord {
     }
 
     /// A JSONL line: read without Foundation when `JSONRecordParser` is sure of it.
-    static func parseJSON(_ line: [UInt8], fields: FieldMapping, warn: (String) -> Void) -> Parsed {
-        JSONRecordParser.parse(line, fields: fields) ?? parseJSONWithFoundation(line, fields: fields, warn: warn)
+    static func parseJSON(_ line: ArraySlice<UInt8>, fields: FieldMapping, warn: (String) -> Void) -> Parsed {
+        JSONRecordParser.parse(line, fields: fields) ?? parseJSONWithFoundation(Array(line), fields: fields, warn: warn)
     }
 
     /// A JSONL line read by `JSONSerialization`, which says what is wrong with it.

@@ -147,26 +147,42 @@ public struct ReadOptions: Sendable {
 public enum InputItem: Sendable {
     case post(Post)
     case problem(InputProblem)
-    /// A JSONL line whose parsing is left to whichever thread audits it.
-    case jsonLine(JSONLine)
+    /// JSONL lines whose parsing is left to whichever thread audits them.
+    case jsonLines(JSONLines)
 }
 
-/// One line of a JSONL batch, not yet parsed.
-public struct JSONLine: Sendable {
-    public let path: String
-    public let number: Int
-    public let bytes: [UInt8]
-    public let fields: FieldMapping
+/// Lines of a JSONL batch read together, not yet parsed: the bytes they were
+/// read in, once, and where each line is in them.
+public struct JSONLines: Sendable {
+    public struct Line: Sendable {
+        /// 1-based line number in the file.
+        public let number: Int
+        /// The line in `bytes`, without its line break.
+        public let range: Range<Int>
+    }
 
-    /// The post, or nil when the line is not a record; with what was wrong or repaired.
-    public func parse() -> (post: Post?, problems: [InputProblem]) {
+    public let path: String
+    public let fields: FieldMapping
+    public let bytes: [UInt8]
+    public let lines: ArraySlice<Line>
+
+    /// The post on one of the lines, or nil when it is not a record; with what was wrong or repaired.
+    public func parse(_ line: Line) -> (post: Post?, problems: [InputProblem]) {
         var problems: [InputProblem] = []
-        switch BatchRecord.parseJSON(bytes, fields: fields, warn: { problems.append(InputProblem(path: path, line: number, message: $0)) }) {
-        case let .success(record): return (record.post(path: path, record: number), problems)
+        let warn = { (message: String) in problems.append(InputProblem(path: path, line: line.number, message: message)) }
+        switch BatchRecord.parseJSON(bytes[line.range], fields: fields, warn: warn) {
+        case let .success(record): return (record.post(path: path, record: line.number), problems)
         case let .failure(message):
-            problems.append(InputProblem(path: path, line: number, message: message))
+            problems.append(InputProblem(path: path, line: line.number, message: message))
             return (nil, problems)
         }
+    }
+
+    /// The first `count` lines, and the rest; both share these bytes.
+    func split(at count: Int) -> (JSONLines, JSONLines) {
+        let middle = lines.startIndex + count
+        return (JSONLines(path: path, fields: fields, bytes: bytes, lines: lines[..<middle]),
+                JSONLines(path: path, fields: fields, bytes: bytes, lines: lines[middle...]))
     }
 }
 
@@ -187,10 +203,12 @@ public struct PostReader {
             switch item {
             case let .post(parsed): post(parsed)
             case let .problem(found): problem(found)
-            case let .jsonLine(line):
-                let (parsed, problems) = line.parse()
-                problems.forEach(problem)
-                if let parsed { post(parsed) }
+            case let .jsonLines(batch):
+                for line in batch.lines {
+                    let (parsed, problems) = batch.parse(line)
+                    problems.forEach(problem)
+                    if let parsed { post(parsed) }
+                }
             }
         }
     }
@@ -225,14 +243,22 @@ public struct PostReader {
 
         switch source.formatByExtension {
         case .jsonl:
-            LineReader(stream: stream, maxLength: options.maxPostBytes).forEachLine { number, line in
-                guard case let .line(bytes) = line else {
-                    problem(tooLarge(line: number))
-                    return
+            LineReader(stream: stream, maxLength: options.maxPostBytes).forEachBlock { block in
+                switch block {
+                case let .tooLong(number): problem(tooLarge(line: number))
+                case let .lines(bytes, lines):
+                    var records: [JSONLines.Line] = []
+                    records.reserveCapacity(lines.count)
+                    for line in lines {
+                        let text = bytes[line.range]
+                        guard text.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { continue }
+                        let start = line.number == 1 && text.starts(with: TextDecoding.bom) ? line.range.lowerBound + 3 : line.range.lowerBound
+                        records.append(JSONLines.Line(number: line.number, range: start..<line.range.upperBound))
+                    }
+                    if !records.isEmpty {
+                        item(.jsonLines(JSONLines(path: source.path, fields: options.fields, bytes: bytes, lines: records[...])))
+                    }
                 }
-                guard bytes.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { return }
-                let line = number == 1 ? Array(TextDecoding.droppingBOM(bytes)) : bytes
-                item(.jsonLine(JSONLine(path: source.path, number: number, bytes: line, fields: options.fields)))
             }
         case .csv:
             let tabSeparated = URL(fileURLWithPath: source.path).pathExtension.lowercased() == "tsv"
@@ -327,23 +353,39 @@ struct LineReader {
     var stream: ByteStream
     var maxLength: Int
 
-    enum Line {
-        case line([UInt8])
-        case tooLong
+    enum Block {
+        /// Whole lines read together: their bytes, copied once, and each line's
+        /// number and place in them (without its line break).
+        case lines([UInt8], [JSONLines.Line])
+        case tooLong(Int)
     }
 
-    func forEachLine(_ body: (Int, Line) -> Void) {
+    /// Hands over the lines a block at a time, in order.
+    func forEachBlock(_ body: (Block) -> Void) {
         var stream = self.stream
         var pending: [UInt8] = []
         var number = 0
         var overflowing = false  // inside a line already known to be too long
-        func emit(_ line: ArraySlice<UInt8>) {
+        var lines: [JSONLines.Line] = []  // lines of `pending` not yet handed over
+        var blockStart = 0  // where the bytes of those lines begin in `pending`
+        func handOver(upTo end: Int) {
+            if !lines.isEmpty {
+                let bytes = Array(pending[blockStart..<end])
+                body(.lines(bytes, lines.map { JSONLines.Line(number: $0.number, range: ($0.range.lowerBound - blockStart)..<($0.range.upperBound - blockStart)) }))
+                lines.removeAll(keepingCapacity: true)
+            }
+            blockStart = end
+        }
+        func emit(_ line: Range<Int>) {
             number += 1
             if overflowing || line.count > maxLength + 1 {
                 overflowing = false
-                body(number, .tooLong)
+                handOver(upTo: line.lowerBound)
+                body(.tooLong(number))
+                blockStart = line.upperBound
             } else {
-                body(number, .line(Array(line.last == 0x0D ? line.dropLast() : line)))
+                let end = !line.isEmpty && pending[line.upperBound - 1] == 0x0D ? line.upperBound - 1 : line.upperBound
+                lines.append(JSONLines.Line(number: number, range: line.lowerBound..<end))
             }
         }
         var searched = 0  // bytes of `pending` already known to hold no newline
@@ -353,17 +395,22 @@ struct LineReader {
             pending.append(contentsOf: chunk)
             var start = 0
             while let newline = LineReader.newline(in: pending, from: max(start, searched)) {
-                emit(pending[start..<newline])
+                emit(start..<newline)
                 start = newline + 1
             }
+            handOver(upTo: start)
             pending.removeFirst(start)
+            blockStart = 0
             if pending.count > maxLength + 1 {
                 overflowing = true
                 pending.removeAll(keepingCapacity: true)
             }
             searched = pending.count
         }
-        if !pending.isEmpty || overflowing { emit(pending[...]) }
+        if !pending.isEmpty || overflowing {
+            emit(0..<pending.count)
+            handOver(upTo: pending.count)
+        }
     }
 
     /// The index of the first newline at or after `start` (memchr: this is the hot loop of every batch).

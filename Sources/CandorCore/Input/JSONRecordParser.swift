@@ -12,7 +12,7 @@ import Foundation
 /// warnings and repairs are unchanged.
 enum JSONRecordParser {
     /// The record in `line`, or nil when only Foundation can say what it is.
-    static func parse(_ line: [UInt8], fields: FieldMapping) -> BatchRecord.Parsed? {
+    static func parse(_ line: ArraySlice<UInt8>, fields: FieldMapping) -> BatchRecord.Parsed? {
         line.withUnsafeBufferPointer { bytes in
             withUnsafeTemporaryAllocation(of: Member.self, capacity: maxMembers) { storage in
                 var reader = Reader(bytes: bytes)
