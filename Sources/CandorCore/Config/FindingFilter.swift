@@ -48,6 +48,7 @@ final class FindingFilter {
 
     private func apply(_ report: PostReport, document: SourceText, summary: inout AuditSummary, quiet: Bool) -> PostReport {
         var report = report
+        // Asked first: removing in place copies the array (shared with the caller) even when nothing goes.
         if report.findings.contains(where: { !policy.selection.isEnabled($0.ruleId) }) {
             report.findings.removeAll { !policy.selection.isEnabled($0.ruleId) }
         }

@@ -116,7 +116,7 @@ public final class AuditRunner {
 
     /// What one input item came to. A class: it is made on a worker and read on
     /// this thread, and is passed around rather than copied field by field.
-    private final class Outcome: @unchecked Sendable {
+    private final class Outcome: Sendable {
         let problems: [InputProblem]
         let post: Post?
         let report: PostReport?
