@@ -1,4 +1,4 @@
-import CandorCore
+@testable import CandorCore
 import CandorPCRE
 import Foundation
 import Testing
@@ -44,6 +44,7 @@ import Testing
             var fields = FieldMapping()
             try fields.apply("\(field.rawValue)=column")
             #expect(FieldMapping.Field.allCases.filter { fields[$0] == ["column"] } == [field])
+            #expect(fields.unshared() == fields)
         }
     }
 

@@ -144,7 +144,8 @@ public final class AuditRunner {
             switch item {
             case let .problem(problem): outcomes.append(Outcome(problems: [problem]))
             case let .post(post): outcomes.append(outcome(post, problems: []))
-            case let .jsonLines(batch):
+            case let .jsonLines(shared):
+                let batch = shared.unshared()
                 for line in batch.lines {
                     let (post, problems) = batch.parse(line)
                     outcomes.append(outcome(post, problems: problems))

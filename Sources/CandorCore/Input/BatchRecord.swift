@@ -46,6 +46,13 @@ public struct FieldMapping: Sendable, Equatable {
 
     public init() {}
 
+    /// A copy that shares no storage with this one (see `JSONLines.unshared`).
+    func unshared() -> FieldMapping {
+        var copy = FieldMapping()
+        copy.namesByField = namesByField.map { names in names.map { String(decoding: Array($0.utf8), as: UTF8.self) } }
+        return copy
+    }
+
     /// Applies `NAME=COLUMN` (for example `text=Caption`).
     public mutating func apply(_ assignment: String) throws(FieldMappingError) {
         guard let equals = assignment.firstIndex(of: "=") else { throw FieldMappingError(message: "expected NAME=COLUMN, got '\(assignment)'") }

@@ -178,6 +178,13 @@ public struct JSONLines: Sendable {
         }
     }
 
+    /// The same lines with a path and field names of their own. Every line reads
+    /// them several times, and each read takes and drops a reference: on memory
+    /// that all threads share, that count moves between the cores every time.
+    func unshared() -> JSONLines {
+        JSONLines(path: String(decoding: Array(path.utf8), as: UTF8.self), fields: fields.unshared(), bytes: bytes, lines: lines)
+    }
+
     /// The first `count` lines, and the rest; both share these bytes.
     func split(at count: Int) -> (JSONLines, JSONLines) {
         let middle = lines.startIndex + count
