@@ -261,8 +261,8 @@ enum JSONRecordParser {
             var utf8Name = name
             return utf8Name.withUTF8 { utf8 in
                 guard utf8.allSatisfy({ $0 < 0x80 }) else {
-                    return members.last(where: { key($0.key, matches: name, asciiName: false, ignoringCase: false) })
-                        ?? members.last(where: { key($0.key, matches: name, asciiName: false, ignoringCase: true) })
+                    return members.last(where: { key($0.key, matches: name, ignoringCase: false) })
+                        ?? members.last(where: { key($0.key, matches: name, ignoringCase: true) })
                 }
                 // One pass: keys of another length are passed over at once.
                 var exact: Member?, folded: Member?
@@ -278,15 +278,11 @@ enum JSONRecordParser {
             }
         }
 
-        func key(_ key: Range<Int>, matches name: String, asciiName: Bool, ignoringCase: Bool) -> Bool {
-            let key = bytes[key]
-            guard asciiName else {
-                // Strings compare by canonical equivalence: the Kelvin sign is a K.
-                let keyText = String(decoding: key, as: UTF8.self)
-                return ignoringCase ? keyText.lowercased() == name.lowercased() : keyText == name
-            }
-            guard key.count == name.utf8.count else { return false }
-            return ignoringCase ? key.elementsEqual(name.utf8, by: { P.lowercased($0) == P.lowercased($1) }) : key.elementsEqual(name.utf8)
+        /// A key against a name beyond ASCII, compared as Strings: by canonical
+        /// equivalence, so the Kelvin sign is a K.
+        func key(_ key: Range<Int>, matches name: String, ignoringCase: Bool) -> Bool {
+            let keyText = String(decoding: bytes[key], as: UTF8.self)
+            return ignoringCase ? keyText.lowercased() == name.lowercased() : keyText == name
         }
 
         /// An integer as NSNumber prints it: `-0` is `0`.
