@@ -136,11 +136,9 @@ import Testing
 
 @Suite struct WordTableTests {
     func lookUp(_ table: WordTable, _ word: String) -> [Int] {
-        let bytes = Array(word.utf8)
+        guard let packed = PackedWord(Array(word.utf8)) else { return [] }
         var found: [Int] = []
-        bytes.withUnsafeBufferPointer { buffer in
-            table.forEachProfile(of: buffer, hash: bytes.reduce(WordTable.emptyHash, WordTable.hash)) { found.append($0) }
-        }
+        table.forEachProfile(of: packed) { found.append($0) }
         return found
     }
 
@@ -159,5 +157,19 @@ import Testing
         }
         #expect(lookUp(table, "") == [])
         #expect(lookUp(table, "zzzqqq") == [])
+    }
+
+    @Test func wordsUpToSixteenBytesAreToldApartByEveryByte() {
+        // Prefixes of one another, equal but for one byte in either half, and
+        // as long as a packed word holds.
+        let words = ["a", "ab", "abcdefgh", "abcdefghi", "abcdefgi", "abcdefghijklmnop", "abcdefghijklmnoq", "é", "ée", "i'm"]
+        var lists: [[UInt8]: [Int32]] = [:]
+        for (number, word) in words.enumerated() { lists[Array(word.utf8)] = [Int32(number), Int32(number + 100)] }
+        let table = WordTable(lists)
+        #expect(table.longest == 16)
+        for (number, word) in words.enumerated() { #expect(lookUp(table, word) == [number, number + 100], "\(word)") }
+        for absent in ["b", "abc", "abcdefg", "abcdefghij", "abcdefghijklmno", "abcdefghijklmnopq", "e", "im"] {
+            #expect(lookUp(table, absent) == [], "\(absent)")
+        }
     }
 }

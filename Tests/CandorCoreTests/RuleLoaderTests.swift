@@ -137,4 +137,18 @@ import Testing
         """
         #expect(try errors(["p.yml": policy, "l.yml": language]) == ["p.yml:7:5: error: unknown disclosure label 'label.none'"])
     }
+
+    @Test func aLanguageWordLongerThanTheDetectorReadsIsAnError() throws {
+        let language = """
+        languages:
+          - id: en
+            name: English
+            words: [the, and, abcdefghijklmnop, abcdefghijklmnopq]
+            examples: {match: ['the cat and the dog'], no-match: ['nada']}
+
+        """
+        #expect(try errors(["l.yml": language]) == [
+            "l.yml:4:12: error: the language word 'abcdefghijklmnopq' is longer than 16 bytes of UTF-8, which the detector never reads as one word",
+        ])
+    }
 }

@@ -25,41 +25,34 @@ struct LanguageDetector: Sendable {
     /// The profile with the most word hits, when it has at least two and beats
     /// the runner-up; nil when the text is too short or too mixed to tell.
     func detect(_ text: SourceText, skipping skipped: [Range<Int>] = []) -> String? {
-        var hits = [Int](repeating: 0, count: profiles.count)
         let longest = words.longest
-        text.bytes.withUnsafeBufferPointer { bytes in
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: longest + 1) { word in
+        let best: Int? = withUnsafeTemporaryAllocation(of: Int.self, capacity: profiles.count) { hits in
+            hits.initialize(repeating: 0)
+            text.bytes.withUnsafeBufferPointer { bytes in
                 var nextSkipped = 0  // `skipped` is in text order; words arrive in text order too
                 var position = 0
                 while position < bytes.count {
-                    // One word: its bytes folded, unless it is longer than any listed one.
+                    // One word, its bytes folded and packed; only its length is kept past 16 bytes.
                     let wordStart = position
+                    var word = PackedWord()
                     var length = 0
-                    var tooLong = false
-                    var hash = WordTable.emptyHash
-                    @inline(__always) func add(_ byte: UInt8) {
-                        guard length < longest else {
-                            tooLong = true
-                            return
-                        }
-                        word[length] = byte
-                        length += 1
-                        hash = WordTable.hash(hash, byte)
-                    }
                     while position < bytes.count {
                         let byte = bytes[position]
                         let folded = LanguageDetector.asciiWordByte[Int(byte)]
                         if folded != 0 {
-                            add(folded)
+                            word.set(folded, at: length)
+                            length += 1
                             position += 1
                         } else if byte >= 0xC2 && byte <= 0xDF, position + 1 < bytes.count, bytes[position + 1] & 0xC0 == 0x80 {
                             // Two-byte letters: accented Latin, Greek, Cyrillic.
-                            add(byte)
-                            add(bytes[position + 1])
+                            word.set(byte, at: length)
+                            word.set(bytes[position + 1], at: length + 1)
+                            length += 2
                             position += 2
                         } else if byte == 0xE2, position + 2 < bytes.count, bytes[position + 1] == 0x80, bytes[position + 2] == 0x99 {
                             // A typographic apostrophe (U+2019) counts as "'".
-                            add(UInt8(ascii: "'"))
+                            word.set(UInt8(ascii: "'"), at: length)
+                            length += 1
                             position += 3
                         } else {
                             break
@@ -67,16 +60,17 @@ struct LanguageDetector: Sendable {
                     }
                     // Digits, punctuation, emoji, CJK and invalid bytes end a word.
                     position += 1
-                    guard length > 0, !tooLong else { continue }
+                    guard length > 0, length <= longest else { continue }
                     if wordStart > 0, bytes[wordStart - 1] == UInt8(ascii: "#") || bytes[wordStart - 1] == UInt8(ascii: "@") { continue }
                     while nextSkipped < skipped.count, skipped[nextSkipped].upperBound <= wordStart { nextSkipped += 1 }
                     if nextSkipped < skipped.count, skipped[nextSkipped].contains(wordStart) { continue }
-                    words.forEachProfile(of: UnsafeBufferPointer(rebasing: word[0..<length]), hash: hash) { hits[$0] += 1 }
+                    words.forEachProfile(of: word) { hits[$0] += 1 }
                 }
             }
+            guard let most = hits.max(), most >= 2, hits.count(where: { $0 == most }) == 1 else { return nil }
+            return hits.firstIndex(of: most)
         }
-        guard let most = hits.max(), most >= 2, hits.count(where: { $0 == most }) == 1 else { return nil }
-        return profiles[hits.firstIndex(of: most)!].id
+        return best.map { profiles[$0].id }
     }
 
     /// ASCII letters (folded to lower case) and "'", the bytes that make up
@@ -90,68 +84,88 @@ struct LanguageDetector: Sendable {
     }
 }
 
-/// The listed words, each with the profiles that list it, in an open-addressing
-/// table keyed by a hash the detector computes as it reads a word, so a
-/// lookup needs no allocation and no rehashing.
-struct WordTable: Sendable {
-    static let emptyHash: UInt64 = 0xcbf2_9ce4_8422_2325
-    /// FNV-1a, one byte at a time.
-    @inline(__always) static func hash(_ hash: UInt64, _ byte: UInt8) -> UInt64 { (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+/// A word of at most 16 bytes, packed little-endian into two integers and
+/// padded with zeros; no word holds a zero byte, so equal words pack equal.
+struct PackedWord: Equatable {
+    static let capacity = 16
+    private(set) var low: UInt64 = 0
+    private(set) var high: UInt64 = 0
 
+    init() {}
+
+    /// Nil for an empty word or one longer than `capacity`.
+    init?(_ bytes: some Collection<UInt8>) {
+        guard !bytes.isEmpty, bytes.count <= PackedWord.capacity else { return nil }
+        for (index, byte) in bytes.enumerated() { set(byte, at: index) }
+    }
+
+    var isEmpty: Bool { low == 0 }
+
+    /// Stores `byte` at `index`; bytes past `capacity` are dropped (the caller
+    /// keeps the length, and no word that long is listed).
+    @inline(__always) mutating func set(_ byte: UInt8, at index: Int) {
+        if index < 8 {
+            low |= UInt64(byte) << UInt64(index &* 8)
+        } else if index < 16 {
+            high |= UInt64(byte) << UInt64((index &- 8) &* 8)
+        }
+    }
+
+    /// Multiplicative hashing: the top bits of the product are well mixed.
+    @inline(__always) func hash(bits: Int) -> Int {
+        Int(truncatingIfNeeded: ((low ^ (high &* 0x9E37_79B9_7F4A_7C15)) &* 0xBF58_476D_1CE4_E5B9) >> UInt64(64 - bits))
+    }
+}
+
+/// The listed words, each with the profiles that list it, in an open-addressing
+/// table of packed words, so a lookup needs no allocation and compares two
+/// integers.
+struct WordTable: Sendable {
     private struct Entry {
-        let hash: UInt64
-        let word: Range<Int>
-        let profiles: Range<Int>
+        var word = PackedWord()
+        var profiles: Range<Int32> = 0..<0
     }
 
     /// The length in bytes of the longest word.
     let longest: Int
-    private let entries: [Entry]
-    /// hash & mask → an index into `entries`, or -1.
-    private let slots: [Int32]
-    private let mask: Int
-    private let storage: [UInt8]
+    /// Slot by hash; an empty word marks a free slot.
+    private let slots: [Entry]
+    private let bits: Int
     private let profileList: [Int32]
 
+    /// `lists` maps each word (at most `PackedWord.capacity` bytes; the rule
+    /// loader checks) to the profiles that list it.
     init(_ lists: [[UInt8]: [Int32]]) {
-        var entries: [Entry] = []
-        var storage: [UInt8] = []
+        var bits = 4
+        while 1 << bits < lists.count * 2 { bits += 1 }
+        var slots = [Entry](repeating: Entry(), count: 1 << bits)
         var profileList: [Int32] = []
-        for (word, profiles) in lists.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) where !word.isEmpty {
-            let hash = word.reduce(WordTable.emptyHash, WordTable.hash)
-            entries.append(Entry(hash: hash, word: storage.count..<storage.count + word.count,
-                                 profiles: profileList.count..<profileList.count + profiles.count))
-            storage += word
+        for (bytes, profiles) in lists.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
+            guard let word = PackedWord(bytes) else { continue }
+            var slot = word.hash(bits: bits)
+            while !slots[slot].word.isEmpty { slot = (slot + 1) & (slots.count - 1) }
+            slots[slot] = Entry(word: word, profiles: Int32(profileList.count)..<Int32(profileList.count + profiles.count))
             profileList += profiles
         }
-        var capacity = 16
-        while capacity < entries.count * 2 { capacity *= 2 }
-        var slots = [Int32](repeating: -1, count: capacity)
-        for (index, entry) in entries.enumerated() {
-            var slot = Int(truncatingIfNeeded: entry.hash) & (capacity - 1)
-            while slots[slot] >= 0 { slot = (slot + 1) & (capacity - 1) }
-            slots[slot] = Int32(index)
-        }
-        longest = lists.keys.map(\.count).max() ?? 0
-        self.entries = entries
+        longest = lists.keys.filter { $0.count <= PackedWord.capacity }.map(\.count).max() ?? 0
         self.slots = slots
-        mask = capacity - 1
-        self.storage = storage
+        self.bits = bits
         self.profileList = profileList
     }
 
-    /// Calls `body` with each profile that lists `word` (whose hash is `hash`).
-    @inline(__always) func forEachProfile(of word: UnsafeBufferPointer<UInt8>, hash: UInt64, _ body: (Int) -> Void) {
-        var slot = Int(truncatingIfNeeded: hash) & mask
-        while true {
-            let index = slots[slot]
-            if index < 0 { return }
-            let entry = entries[Int(index)]
-            if entry.hash == hash, entry.word.count == word.count, storage[entry.word].elementsEqual(word) {
-                for profile in profileList[entry.profiles] { body(Int(profile)) }
-                return
+    /// Calls `body` with each profile that lists `word`.
+    @inline(__always) func forEachProfile(of word: PackedWord, _ body: (Int) -> Void) {
+        slots.withUnsafeBufferPointer { slots in
+            var slot = word.hash(bits: bits)
+            while true {
+                let entry = slots[slot]
+                if entry.word == word {
+                    for index in entry.profiles { body(Int(profileList[Int(index)])) }
+                    return
+                }
+                if entry.word.isEmpty { return }
+                slot = (slot + 1) & (slots.count - 1)
             }
-            slot = (slot + 1) & mask
         }
     }
 }

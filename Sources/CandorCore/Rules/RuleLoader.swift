@@ -272,6 +272,9 @@ enum RuleLoader {
         let id = fields.string("id"), name = fields.string("name")
         let words = fields.strings("words")
         if words == nil { file.error(node, "a language is missing required key 'words'") }
+        for word in words ?? [] where word.lowercased().utf8.count > PackedWord.capacity {
+            file.error(fields["words"], "the language word '\(word)' is longer than \(PackedWord.capacity) bytes of UTF-8, which the detector never reads as one word")
+        }
         let examples = self.examples(fields, in: file, marked: false)
         guard let id, let name, let words, let examples else { return nil }
         return LanguageProfile(id: id, name: name, words: Set(words.map { $0.lowercased() }), examples: examples, location: file.location(node))
