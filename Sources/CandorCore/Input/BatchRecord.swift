@@ -36,6 +36,8 @@ public struct FieldMapping: Sendable, Equatable {
         case .relationship: ["relationship"]
         case .publishedAt: ["published_at", "date"]
         }
+    } {
+        didSet { table = NameTable(namesByField) }
     }
 
     /// The names tried for one field, in order.
@@ -44,7 +46,58 @@ public struct FieldMapping: Sendable, Equatable {
         set { namesByField[field.position] = newValue }
     }
 
-    public init() {}
+    /// Every name's UTF-8 in one array, and where each field's names lie in it:
+    /// what a JSONL record's keys are compared with, so that looking a field up
+    /// takes no reference to a String or an array per name.
+    struct NameTable: Sendable, Equatable {
+        struct Name: Equatable {
+            let utf8: Range<Int>
+            let isASCII: Bool
+        }
+        private(set) var utf8: [UInt8] = []
+        private(set) var names: [Name] = []
+        /// Field position → the range of its names in `names`, as `start..<next start`.
+        private(set) var starts: [Int] = []
+
+        init(_ namesByField: [[String]]) {
+            for fieldNames in namesByField {
+                starts.append(names.count)
+                for name in fieldNames {
+                    names.append(Name(utf8: utf8.count..<utf8.count + name.utf8.count, isASCII: name.utf8.allSatisfy { $0 < 0x80 }))
+                    utf8 += name.utf8
+                }
+            }
+            starts.append(names.count)
+        }
+
+        /// The same, as pointers valid only within `body`.
+        func withView<R>(_ body: (View) -> R) -> R {
+            utf8.withUnsafeBufferPointer { utf8 in
+                names.withUnsafeBufferPointer { names in
+                    starts.withUnsafeBufferPointer { starts in body(View(utf8: utf8, names: names, starts: starts)) }
+                }
+            }
+        }
+
+        struct View {
+            let utf8: UnsafeBufferPointer<UInt8>
+            let names: UnsafeBufferPointer<Name>
+            let starts: UnsafeBufferPointer<Int>
+
+            /// The field's names in order: each one's UTF-8, and whether it is ASCII.
+            func forEachName(of field: Field, _ body: (_ index: Int, _ utf8: UnsafeBufferPointer<UInt8>, _ isASCII: Bool) -> Bool) {
+                let first = starts[field.position]
+                for position in first..<starts[field.position + 1] {
+                    let name = names[position]
+                    if body(position - first, UnsafeBufferPointer(rebasing: utf8[name.utf8]), name.isASCII) { return }
+                }
+            }
+        }
+    }
+
+    private(set) var table: NameTable
+
+    public init() { table = NameTable(namesByField) }
 
     /// A copy that shares no storage with this one (see `JSONLines.unshared`).
     func unshared() -> FieldMapping {
@@ -100,36 +153,42 @@ struct BatchRecord {
 
     /// Builds a record from a lookup by column or key name.
     static func make(fields: FieldMapping, lookup: (String) -> Value?) -> Parsed {
-        func value(_ field: FieldMapping.Field) -> (name: String, value: Value)? {
-            for name in fields[field] { if let found = lookup(name) { return (name, found) } }
+        make(fields: fields) { field in
+            for (index, name) in fields[field].enumerated() { if let found = lookup(name) { return (index, found) } }
             return nil
         }
+    }
+
+    /// Builds a record from a lookup by field: the value of the first of the
+    /// field's names that has one, and that name's place among them.
+    static func make(fields: FieldMapping, lookupField: (FieldMapping.Field) -> (nameIndex: Int, value: Value)?) -> Parsed {
+        func value(_ field: FieldMapping.Field) -> Value? { lookupField(field)?.value }
         func string(_ field: FieldMapping.Field) -> String? {
-            switch value(field)?.value {
+            switch value(field) {
             case let .string(text)?, let .number(text)?: return text.isEmpty ? nil : text
             case let .bytes(raw)?: return raw.isEmpty ? nil : String(decoding: raw, as: UTF8.self)
             default: return nil
             }
         }
-        guard let (name, found) = value(.text) else {
+        guard let (nameIndex, found) = lookupField(.text) else {
             return .failure("no text field (looked for \(fields[.text].map { "'\($0)'" }.joined(separator: ", "))), skipped")
         }
         let text: [UInt8]
         switch found {
         case let .string(string): text = Array(string.utf8)
         case let .bytes(raw): text = raw
-        default: return .failure("field '\(name)' is not text, skipped")
+        default: return .failure("field '\(fields[.text][nameIndex])' is not text, skipped")
         }
         var record = BatchRecord(id: string(.id), text: text, platform: nil, market: string(.market),
                                  date: string(.publishedAt), author: string(.author), url: string(.url))
         if let platform = string(.platform) {
-            guard let known = Platform(rawValue: platform.lowercased()) else {
+            guard let known = Platform(rawValue: platform) ?? Platform(rawValue: platform.lowercased()) else {
                 return .failure("unknown platform '\(platform)' (expected \(Platform.allCases.map(\.rawValue).joined(separator: ", "))), skipped")
             }
             record.platform = known
         }
         let declared: [String]
-        switch value(.relationship)?.value {
+        switch value(.relationship) {
         case .string?, .bytes?:
             // Spreadsheet cells list several as "gift, stay" or "gift;stay".
             declared = (string(.relationship) ?? "").split(whereSeparator: { $0 == "," || $0 == ";" || $0 == "|" }).map { $0.trimmingCharacters(in: .whitespaces) }

@@ -19,7 +19,18 @@ enum JSONRecordParser {
                 guard let count = reader.readRecord(into: storage) else { return nil }
                 let record = Record(bytes: bytes, members: UnsafeBufferPointer(rebasing: storage[..<count]))
                 guard !record.hasKeysDifferingOnlyInCase else { return nil }
-                return BatchRecord.make(fields: fields) { record.value(named: $0) }
+                return fields.table.withView { names in
+                    BatchRecord.make(fields: fields) { field in
+                        var found: (nameIndex: Int, value: BatchRecord.Value)?
+                        names.forEachName(of: field) { index, name, isASCII in
+                            guard let member = record.member(named: name, isASCII: isASCII),
+                                  let value = record.value(of: member, asBytes: field == .text) else { return false }
+                            found = (index, value)
+                            return true
+                        }
+                        return found
+                    }
+                }
             }
         }
     }
@@ -223,7 +234,7 @@ enum JSONRecordParser {
         let bytes: UnsafeBufferPointer<UInt8>
         let members: UnsafeBufferPointer<Member>
 
-        /// Foundation keeps the last of a key written twice, as `value(named:)`
+        /// Foundation keeps the last of a key written twice, as `member(named:)`
         /// does; but which of two keys differing only in case a case-blind lookup
         /// finds is down to dictionary order.
         var hasKeysDifferingOnlyInCase: Bool {
@@ -237,12 +248,14 @@ enum JSONRecordParser {
             return false
         }
 
-        /// As the Foundation path looks a name up: the key as written, then ignoring case.
-        func value(named name: String) -> BatchRecord.Value? {
-            guard let member = member(named: name) else { return nil }
+        /// A member's value as the Foundation path makes it; nil for null. A
+        /// string is given `asBytes` for the text field, which is audited as
+        /// bytes and so is not made a String and copied back; other fields are
+        /// short, and a String of up to 15 bytes needs no allocation.
+        func value(of member: Member, asBytes: Bool) -> BatchRecord.Value? {
             switch member.kind {
-            // Bytes, not a String: the text field is audited as bytes, so it is not
-            // made a String and copied back.
+            case .string where !asBytes:
+                return .string(String(decoding: UnsafeBufferPointer(rebasing: bytes[(member.value.lowerBound + 1)..<(member.value.upperBound - 1)]), as: UTF8.self))
             case .string: return .bytes(utf8(ofStringAt: member.value, escaped: false))
             case .escapedString: return .bytes(utf8(ofStringAt: member.value, escaped: true))
             case .integer: return .number(integerText(member.value))
@@ -255,27 +268,25 @@ enum JSONRecordParser {
             }
         }
 
-        /// The last member whose key is `name` as written, else the last whose key
-        /// is `name` ignoring case.
-        func member(named name: String) -> Member? {
-            var utf8Name = name
-            return utf8Name.withUTF8 { utf8 in
-                guard utf8.allSatisfy({ $0 < 0x80 }) else {
-                    return members.last(where: { key($0.key, matches: name, ignoringCase: false) })
-                        ?? members.last(where: { key($0.key, matches: name, ignoringCase: true) })
-                }
-                // One pass: keys of another length are passed over at once.
-                var exact: Member?, folded: Member?
-                for member in members where member.key.count == utf8.count {
-                    let key = bytes[member.key]
-                    if key.elementsEqual(utf8) {
-                        exact = member
-                    } else if key.elementsEqual(utf8, by: { P.lowercased($0) == P.lowercased($1) }) {
-                        folded = member
-                    }
-                }
-                return exact ?? folded
+        /// As the Foundation path looks a name up: the last member whose key is
+        /// `name` as written, else the last whose key is `name` ignoring case.
+        func member(named name: UnsafeBufferPointer<UInt8>, isASCII: Bool) -> Member? {
+            guard isASCII else {
+                let text = String(decoding: name, as: UTF8.self)
+                return members.last(where: { key($0.key, matches: text, ignoringCase: false) })
+                    ?? members.last(where: { key($0.key, matches: text, ignoringCase: true) })
             }
+            // One pass: keys of another length are passed over at once.
+            var exact: Member?, folded: Member?
+            for member in members where member.key.count == name.count {
+                let key = bytes[member.key]
+                if key.elementsEqual(name) {
+                    exact = member
+                } else if key.elementsEqual(name, by: { P.lowercased($0) == P.lowercased($1) }) {
+                    folded = member
+                }
+            }
+            return exact ?? folded
         }
 
         /// A key against a name beyond ASCII, compared as Strings: by canonical
