@@ -134,6 +134,27 @@ import Testing
 }
 
 
+@Suite struct KeywordMatchesTests {
+    /// Lists below 512 are kept inline and the rest in an array: both halves,
+    /// and their edges, hold what was put in and nothing else.
+    @Test func listsOnEitherSideOfTheInlineLimitAreKeptApart() {
+        let count = 1100
+        let chosen = [0, 63, 64, 300, 511, 512, 575, 576, 1099]
+        var matches = KeywordMatches(count: count)
+        for list in chosen { matches.insert(list) }
+        #expect((0..<count).filter(matches.contains) == chosen)
+        for list in chosen {
+            var other = KeywordMatches(count: count)
+            other.insert(list)
+            #expect(matches.intersects(other), "\(list)")
+            var neighbour = KeywordMatches(count: count)
+            neighbour.insert(list == 0 ? 1 : list - 1)
+            #expect(matches.intersects(neighbour) == chosen.contains(list == 0 ? 1 : list - 1), "\(list)")
+        }
+        #expect(!matches.intersects(KeywordMatches(count: count)))
+    }
+}
+
 @Suite struct WordTableTests {
     func lookUp(_ table: WordTable, _ word: String) -> [Int] {
         guard let packed = PackedWord(Array(word.utf8)) else { return [] }

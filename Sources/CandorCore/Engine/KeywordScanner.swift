@@ -231,16 +231,36 @@ struct KeywordScanner: Sendable {
     }
 }
 
-/// A set of keyword lists, as bits.
+/// A set of keyword lists, as bits: the first 512 inline, so a post's set
+/// needs no allocation with a rule library of up to that many rules.
 struct KeywordMatches {
-    private var bits: [UInt64]
+    private static let inlineCount = 512
+    private var inline = InlineArray<8, UInt64>(repeating: 0)
+    /// Lists from `inlineCount` on; empty (no storage) for smaller libraries.
+    private var rest: [UInt64]
 
-    init(count: Int) { bits = Array(repeating: 0, count: (count + 63) / 64) }
+    init(count: Int) {
+        rest = count > KeywordMatches.inlineCount ? Array(repeating: 0, count: (count - KeywordMatches.inlineCount + 63) / 64) : []
+    }
 
-    mutating func insert(_ list: Int) { bits[list >> 6] |= 1 << UInt64(list & 63) }
+    mutating func insert(_ list: Int) {
+        if list < KeywordMatches.inlineCount {
+            inline[list >> 6] |= 1 << UInt64(list & 63)
+        } else {
+            let beyond = list - KeywordMatches.inlineCount
+            rest[beyond >> 6] |= 1 << UInt64(beyond & 63)
+        }
+    }
 
-    func contains(_ list: Int) -> Bool { bits[list >> 6] & (1 << UInt64(list & 63)) != 0 }
+    func contains(_ list: Int) -> Bool {
+        if list < KeywordMatches.inlineCount { return inline[list >> 6] & (1 << UInt64(list & 63)) != 0 }
+        let beyond = list - KeywordMatches.inlineCount
+        return rest[beyond >> 6] & (1 << UInt64(beyond & 63)) != 0
+    }
 
     /// Whether any list is in both sets (of the same count).
-    func intersects(_ other: KeywordMatches) -> Bool { zip(bits, other.bits).contains { $0 & $1 != 0 } }
+    func intersects(_ other: KeywordMatches) -> Bool {
+        for word in 0..<8 where inline[word] & other.inline[word] != 0 { return true }
+        return zip(rest, other.rest).contains { $0 & $1 != 0 }
+    }
 }

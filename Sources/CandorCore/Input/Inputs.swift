@@ -169,8 +169,12 @@ public struct JSONLines: Sendable {
     /// The post on one of the lines, or nil when it is not a record; with what was wrong or repaired.
     public func parse(_ line: Line) -> (post: Post?, problems: [InputProblem]) {
         var problems: [InputProblem] = []
-        let warn = { (message: String) in problems.append(InputProblem(path: path, line: line.number, message: message)) }
-        switch BatchRecord.parseJSON(bytes[line.range], fields: fields, warn: warn) {
+        // A closure given in place captures nothing by copy (a stored one held a copy of `self`).
+        let path = self.path
+        let parsed = BatchRecord.parseJSON(bytes[line.range], fields: fields) { message in
+            problems.append(InputProblem(path: path, line: line.number, message: message))
+        }
+        switch parsed {
         case let .success(record): return (record.post(path: path, record: line.number), problems)
         case let .failure(message):
             problems.append(InputProblem(path: path, line: line.number, message: message))
