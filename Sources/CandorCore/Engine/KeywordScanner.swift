@@ -28,10 +28,15 @@ struct Keyword: Sendable, Hashable {
 /// has none.
 ///
 /// The text is matched folded to lower case, as keywords are stored: ASCII,
-/// and Latin-1 capitals (À–Þ, the second byte after `C3`). Other bytes are
-/// compared as they are, except the few letters PCRE2's caseless matching
-/// takes for a letter of another UTF-8 length (`ſ` for `s`, the Kelvin sign
-/// for `k`): a text holding one is scanned again with them replaced.
+/// and Latin-1 capitals (À–Þ, the second byte after `C3`). The fold is in the
+/// byte classes: each byte from 80 to 9E (but 97, "×") steps like the byte
+/// 20 above it, in keywords and text alike, whatever byte came before. That
+/// also lets a few other characters stand for one another (`€`, E2 82 AC,
+/// for E2 A2 AC): the filter may run a rule for nothing, never skip one.
+/// Other bytes are compared as they are, except the few letters PCRE2's
+/// caseless matching takes for a letter of another UTF-8 length (`ſ` for
+/// `s`, the Kelvin sign for `k`): a text holding one is scanned again with
+/// them replaced.
 struct KeywordScanner: Sendable {
     /// How many keyword lists (rules) there are.
     let listCount: Int
@@ -82,13 +87,13 @@ struct KeywordScanner: Sendable {
 
         var byteClass = [UInt8](repeating: 0, count: 256)
         var classCount = 1
-        for byte in Set(keywords.flatMap(\.bytes)).sorted() where byteClass[Int(byte)] == 0 {
+        for byte in Set(keywords.flatMap { $0.bytes.map(KeywordScanner.folded) }).sorted() where byteClass[Int(byte)] == 0 {
             precondition(classCount < 256, "keyword alphabet too large")
             byteClass[Int(byte)] = UInt8(classCount)
             classCount += 1
         }
-        // Capital ASCII letters step like their lower-case forms.
-        for upper in UInt8(ascii: "A")...UInt8(ascii: "Z") { byteClass[Int(upper)] = byteClass[Int(upper | 0x20)] }
+        // Capital letters step like their lower-case forms.
+        for byte in 0...255 { byteClass[byte] = byteClass[Int(KeywordScanner.folded(UInt8(byte)))] }
         self.byteClass = byteClass
         self.classCount = classCount
 
@@ -141,6 +146,17 @@ struct KeywordScanner: Sendable {
         outputs = ends.flatMap { $0 }
     }
 
+    /// The byte whose class `byte` shares: ASCII capitals as lower case, and
+    /// 80–9E (but 97) as the byte 20 above, the lower case of a Latin-1
+    /// capital's second byte.
+    private static func folded(_ byte: UInt8) -> UInt8 {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"): byte | 0x20
+        case 0x80...0x9E where byte != 0x97: byte + 0x20
+        default: byte
+        }
+    }
+
     /// The lists whose keywords occur in `bytes`, and those that always run.
     func matches(in bytes: [UInt8]) -> KeywordMatches {
         var found = KeywordMatches(count: listCount)
@@ -184,10 +200,7 @@ struct KeywordScanner: Sendable {
                         /// One step of a walk through the table: the next row, and the
                         /// keywords that end here recorded.
                         @inline(__always) func step(_ position: Int, _ row: inout Int) {
-                            var byte = text[position]
-                            // "Ó" (C3 93) → "ó" (C3 B3); "×" (C3 97) has no lower case.
-                            if byte >= 0x80, byte <= 0x9E, byte != 0x97, position > 0, text[position - 1] == 0xC3 { byte += 0x20 }
-                            let next = transitions[row + Int(byteClass[Int(byte)])]
+                            let next = transitions[row + Int(byteClass[Int(text[position])])]
                             guard next < 0 else {
                                 row = Int(next)
                                 return
