@@ -13,6 +13,26 @@ import Testing
         #expect(NormalizedURL("shop.example/a?next=https://b.example/").host == "shop.example")
     }
 
+    /// The byte path for ASCII URLs gives what the general path gives, or declines.
+    @Test func theASCIIPathAgreesWithTheGeneralOne() {
+        let urls = [
+            "https://user:pw@Shop.Example:8080/a/b?x=1&y=%41#frag", "//cdn.example/p?q", "shop.example/a?next=https://b.example/",
+            "HTTPS://WWW.Shop.Example./Path?Q=1", "https://www.example", "https://www.", "www.example.com/x", "://x/y", "//", "",
+            "https://a.example#x?y", "https://a.example?x#y", "https://a@b@c.example:1:2/p", "h+t.t-p://a.example/", "ht_tp://a.example/",
+            "https://a.example/?x=1&y=2", "https://a.example/?x=1;y=2", "https://shop.example..../p", "mailto:someone@example.com",
+            "https://:8080/p", "https://@/p", "/just/a/path?x", "?x", "#x", "https://a.example/p%2Fq?%26=%3D",
+        ]
+        for url in urls {
+            guard let fast = NormalizedURL.asciiParts(url) else { Issue.record("declined \(url)"); continue }
+            let general = NormalizedURL.parts(url)
+            #expect([fast.host, fast.rawPath, fast.rawQuery] == [general.host, general.rawPath, general.rawQuery], "\(url)")
+        }
+        // Entities, labels to decode and text beyond ASCII take the general path.
+        for url in ["https://a.example/?x=1&amp;y=2", "https://xn--bcher-kva.example/", "https://bücher.example/", "https://a.example/ä"] {
+            #expect(NormalizedURL.asciiParts(url) == nil, "\(url)")
+        }
+    }
+
     @Test func aKeycapEmojiIsNoFragmentMark() {
         // `#` followed by U+FE0F U+20E3 is one character, so the path runs on.
         #expect(NormalizedURL("https://shop.example/deal#\u{FE0F}\u{20E3}1?x=1").path == "/deal#\u{FE0F}\u{20E3}1")

@@ -148,6 +148,54 @@ public final class NormalizedURL: Sendable, Equatable {
 
     public init(_ raw: String) {
         self.raw = raw
+        (host, rawPath, rawQuery) = NormalizedURL.asciiParts(raw) ?? NormalizedURL.parts(raw)
+        path = NormalizedURL.percentDecode(rawPath)
+        query = NormalizedURL.percentDecode(rawQuery)
+        hostUTF8 = Array(host.utf8)
+        pathUTF8 = Array(path.utf8)
+        queryUTF8 = Array(query.utf8)
+    }
+
+    /// `parts` for nearly every URL: ASCII, with no entity to decode and no
+    /// `xn--` label, read byte by byte; nil for any other.
+    static func asciiParts(_ raw: String) -> (host: String, rawPath: String, rawQuery: String)? {
+        var raw = raw
+        return raw.withUTF8 { bytes -> (String, String, String)? in
+            var ampersand = false, semicolon = false
+            for byte in bytes {
+                if byte >= 0x80 { return nil }
+                if byte == UInt8(ascii: "&") { ampersand = true } else if byte == UInt8(ascii: ";") { semicolon = true }
+            }
+            if ampersand, semicolon { return nil }
+            var start = 0
+            if let scheme = firstRange(of: "://", in: bytes), bytes[..<scheme.lowerBound].allSatisfy(isSchemeByte) {
+                start = scheme.upperBound
+            } else if bytes.count >= 2, bytes[0] == UInt8(ascii: "/"), bytes[1] == UInt8(ascii: "/") {
+                start = 2
+            }
+            let authorityEnd = bytes[start...].firstIndex { $0 == 0x2F || $0 == 0x3F || $0 == 0x23 } ?? bytes.count  // / ? #
+            var hostStart = start, hostEnd = authorityEnd
+            if let at = bytes[hostStart..<hostEnd].lastIndex(of: UInt8(ascii: "@")) { hostStart = at + 1 }
+            if let colon = bytes[hostStart..<hostEnd].lastIndex(of: UInt8(ascii: ":")) { hostEnd = colon }
+            // As `normalizeHost` does for ASCII: lower case, no trailing dot, no `www.`.
+            var host = bytes[hostStart..<hostEnd].map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+            while host.last == UInt8(ascii: ".") { host.removeLast() }
+            if firstRange(of: "xn--", in: host) != nil { return nil }
+            if host.starts(with: "www.".utf8) { host.removeFirst(4) }
+            let end = bytes[authorityEnd...].firstIndex(of: UInt8(ascii: "#")) ?? bytes.count
+            let queryStart = bytes[authorityEnd..<end].firstIndex(of: UInt8(ascii: "?"))
+            return (String(decoding: host, as: UTF8.self),
+                    String(decoding: bytes[authorityEnd..<(queryStart ?? end)], as: UTF8.self),
+                    queryStart.map { String(decoding: bytes[($0 + 1)..<end], as: UTF8.self) } ?? "")
+        }
+    }
+
+    static func isSchemeByte(_ byte: UInt8) -> Bool {
+        (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x2B || byte == 0x2E || byte == 0x2D
+    }
+
+    /// The host (normalised), and the path and query as written, entities decoded.
+    static func parts(_ raw: String) -> (host: String, rawPath: String, rawQuery: String) {
         var rest = Substring(NormalizedURL.decodeEntities(raw))
         // Nearly every URL is ASCII, where each byte is a character (CRLF aside, which is no
         // delimiter), so delimiters are found by byte. Elsewhere they are found as before,
@@ -162,9 +210,6 @@ public final class NormalizedURL: Sendable, Equatable {
         func last(of delimiter: Unicode.Scalar, in text: Substring) -> Substring.Index? {
             ascii ? text.utf8.lastIndex(of: UInt8(ascii: delimiter)) : text.lastIndex(of: Character(delimiter))
         }
-        func isSchemeByte(_ byte: UInt8) -> Bool {
-            (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x2B || byte == 0x2E || byte == 0x2D
-        }
         let scheme = ascii ? NormalizedURL.firstRange(of: "://", in: rest.utf8) : rest.range(of: "://")
         if let scheme, ascii ? rest.utf8[..<scheme.lowerBound].allSatisfy(isSchemeByte)
             : rest[..<scheme.lowerBound].allSatisfy({ $0.isLetter || $0.isNumber || "+.-".contains($0) }) {
@@ -176,18 +221,13 @@ public final class NormalizedURL: Sendable, Equatable {
         var authority = rest[..<authorityEnd]
         if let at = last(of: "@", in: authority) { authority = authority[authority.index(after: at)...] }
         if let colon = last(of: ":", in: authority) { authority = authority[..<colon] }
-        host = NormalizedURL.normalizeHost(String(authority))
+        let host = NormalizedURL.normalizeHost(String(authority))
 
         var remainder = rest[authorityEnd...]
         if let hash = first(of: [0x23], in: remainder) { remainder = remainder[..<hash] }
         let queryStart = first(of: [0x3F], in: remainder)
-        rawPath = String(remainder[..<(queryStart ?? remainder.endIndex)])
-        rawQuery = queryStart.map { String(remainder[remainder.index(after: $0)...]) } ?? ""
-        path = NormalizedURL.percentDecode(rawPath)
-        query = NormalizedURL.percentDecode(rawQuery)
-        hostUTF8 = Array(host.utf8)
-        pathUTF8 = Array(path.utf8)
-        queryUTF8 = Array(query.utf8)
+        return (host, String(remainder[..<(queryStart ?? remainder.endIndex)]),
+                queryStart.map { String(remainder[remainder.index(after: $0)...]) } ?? "")
     }
 
     public static func == (lhs: NormalizedURL, rhs: NormalizedURL) -> Bool {
