@@ -116,6 +116,18 @@ import Testing
         #expect(big.problems.map(\.message) == ["post larger than 1 MiB, skipped (raise the limit with --max-post-size)"])
     }
 
+    /// A file that cannot be read (here a folder, which opens but gives EISDIR)
+    /// is a problem with the system's reason, not a crash or an "empty file".
+    @Test func aReadErrorIsReportedWithItsReason() throws {
+        let folder = try temporaryFolder([:])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("posts.jsonl").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
+        var problems: [InputProblem] = []
+        PostReader(source: InputSource(path: path, format: .auto)).read(post: { _ in }, problem: { problems.append($0) })
+        #expect(problems.map(\.message) == ["read error (Is a directory); the rest of the file is not audited"])
+    }
+
     @Test func textFilesThatAreNotUTF8() throws {
         // Latin-1 is transcoded; positions still count the file's own characters.
         let latin1 = try readPosts("post.txt", Array("Regalo de @marca: crema para ni".utf8) + [0xF1] + Array("os ".utf8) + [0xBF] + Array("os gusta? #ad".utf8))

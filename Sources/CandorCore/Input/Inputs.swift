@@ -241,12 +241,19 @@ public struct PostReader {
             stream = ByteStream(handle: opened)
         }
         defer { if source.contents == nil, source.path != "-" { try? stream.handle?.close() } }
+        // Said after whatever was read before it failed.
+        defer {
+            if let reason = stream.failure.reason {
+                problem(InputProblem(path: source.path, message: "read error (\(reason)); the rest of the file is not audited"))
+            }
+        }
         // The first chunk tells empty and binary files apart before any format reads them.
         let head = stream.peek()
-        if head.isEmpty {
+        if head.isEmpty, stream.failure.reason == nil {
             problem(InputProblem(path: source.path, message: "empty file, skipped"))
             return
         }
+        if head.isEmpty { return }
         if head.prefix(8192).contains(0) {
             problem(InputProblem(path: source.path, message: "binary file, skipped"))
             return
@@ -321,6 +328,13 @@ struct ByteStream {
     let handle: FileHandle?
     static let chunkSize = 1 << 20
     private var buffered: [UInt8]?
+    /// Why reading stopped before the end, when it did. Shared by the stream's
+    /// copies (each format's reader takes one), so the caller can say it.
+    let failure = ReadFailure()
+
+    final class ReadFailure {
+        var reason: String?
+    }
 
     init(handle: FileHandle) { self.handle = handle }
 
@@ -332,7 +346,7 @@ struct ByteStream {
 
     /// The first chunk, kept to be returned again by `next`.
     mutating func peek() -> [UInt8] {
-        if buffered == nil { buffered = handle.map { [UInt8]($0.readData(ofLength: ByteStream.chunkSize)) } ?? [] }
+        if buffered == nil { buffered = readChunk() }
         return buffered!
     }
 
@@ -342,7 +356,29 @@ struct ByteStream {
             buffered = []
             if !chunk.isEmpty { return chunk }
         }
-        return handle.map { [UInt8]($0.readData(ofLength: ByteStream.chunkSize)) } ?? []
+        return readChunk()
+    }
+
+    /// Up to `chunkSize` bytes, read straight into the array (no intermediate
+    /// `Data`); short only at the end of the stream or on a read error, which
+    /// ends the stream and is kept in `failure`.
+    private func readChunk() -> [UInt8] {
+        guard let handle, failure.reason == nil else { return [] }
+        let descriptor = handle.fileDescriptor
+        return [UInt8](unsafeUninitializedCapacity: ByteStream.chunkSize) { buffer, count in
+            count = 0
+            while count < buffer.count {
+                let read = Foundation.read(descriptor, buffer.baseAddress! + count, buffer.count - count)
+                if read > 0 {
+                    count += read
+                } else if read == 0 {
+                    break
+                } else if errno != EINTR {
+                    failure.reason = String(cString: strerror(errno))
+                    break
+                }
+            }
+        }
     }
 
     /// The rest of the stream; nil (having read only `limit` bytes) when it is longer.
