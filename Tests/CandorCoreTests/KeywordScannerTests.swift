@@ -157,6 +157,13 @@ import Testing
             #expect(matches.intersects(neighbour) == chosen.contains(list == 0 ? 1 : list - 1), "\(list)")
         }
         #expect(!matches.intersects(KeywordMatches(count: count)))
+        for range in [0..<count, 0..<64, 63..<577, 64..<512, 511..<1099, 512..<1100, 577..<1099, 100..<100] {
+            #expect(matches.members(in: range) == range.filter(matches.contains), "\(range)")
+        }
+        var small = KeywordMatches(count: 265)
+        for list in [3, 199, 200, 264] { small.insert(list) }
+        #expect(small.members(in: 0..<200) == [3, 199])
+        #expect(small.members(in: 200..<265) == [200, 264])
     }
 }
 

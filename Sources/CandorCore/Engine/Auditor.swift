@@ -121,13 +121,14 @@ public final class Auditor: Sendable {
         func failed(_ ruleID: String, _ failure: MatchFailure) { failures.append((ruleID, failure)) }
         // Rules are read in place; only those that match are copied into a hit.
         var allSignalHits: [Hit<SignalRule>] = []
-        for index in rules.signals.indices where mayMatch.contains(index) {
+        for index in mayMatch.members(in: rules.signals.indices) {
             let spans = signalSpans(rules.signals[index], in: text, links: links, scratch: scratch, onFailure: failed)
             if !spans.isEmpty { allSignalHits += spans.map { Hit(rule: rules.signals[index], span: $0) } }
         }
         allSignalHits.sort { $0.span.lowerBound < $1.span.lowerBound }
         var labelHits: [Hit<DisclosureRule>] = []
-        for index in rules.disclosures.indices where mayMatch.contains(rules.signals.count + index) {
+        for list in mayMatch.members(in: rules.signals.count..<(rules.signals.count + rules.disclosures.count)) {
+            let index = list - rules.signals.count
             let spans = Auditor.spans(of: rules.disclosures[index].pattern, in: text, range: 0..<text.bytes.count, scratch: scratch) {
                 failed(rules.disclosures[index].id, $0)
             }

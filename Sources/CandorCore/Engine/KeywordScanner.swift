@@ -271,6 +271,24 @@ struct KeywordMatches {
         return rest[beyond >> 6] & (1 << UInt64(beyond & 63)) != 0
     }
 
+    /// The lists in the set from `range`, in order: found by their bits, so a
+    /// post whose keywords name few of many rules visits only those.
+    func members(in range: Range<Int>) -> [Int] {
+        var found: [Int] = []
+        var word = range.lowerBound >> 6
+        while word << 6 < range.upperBound {
+            var bits = word < 8 ? inline[word] : rest.isEmpty ? 0 : rest[word - 8]
+            while bits != 0 {
+                let list = word << 6 + bits.trailingZeroBitCount
+                bits &= bits - 1
+                if list >= range.upperBound { return found }
+                if list >= range.lowerBound { found.append(list) }
+            }
+            word += 1
+        }
+        return found
+    }
+
     /// Whether any list is in both sets (of the same count).
     func intersects(_ other: KeywordMatches) -> Bool {
         for word in 0..<8 where inline[word] & other.inline[word] != 0 { return true }
