@@ -33,6 +33,23 @@ import Testing
         }
     }
 
+    /// Parameters of an ASCII query are read by byte; the result is what splitting gives.
+    @Test func asciiParametersAreReadAsSplittingReadsThem() {
+        let queries = ["u=1", "U=1&u=2", "x=1&u=https://a.example/?p=1&q=2", "u", "u=", "=u", "&&u=3&", "%75=4&u%3D=5", "uu=6&u=7",
+                       "u=https://a.example/&z=1", "u=a://b?c", "url=x&URL=y&Url=z", "u=%41&u=%2541"]
+        for query in queries {
+            let url = NormalizedURL("https://w.example/p?" + query)
+            for name in ["u", "url", "URL", "q", "p"] {
+                for rest in [false, true] {
+                    let fast = url.asciiParameterValues(name, keepingUnencodedRest: rest)
+                    #expect(fast == url.splitParameterValues(name, keepingUnencodedRest: rest), "\(query) \(name) \(rest)")
+                }
+            }
+        }
+        #expect(NormalizedURL("https://w.example/p?u=1").asciiParameterValues("u", keepingUnencodedRest: false) == ["1"])
+        #expect(NormalizedURL("https://w.example/p?u=é").asciiParameterValues("u", keepingUnencodedRest: false) == nil)
+    }
+
     @Test func aKeycapEmojiIsNoFragmentMark() {
         // `#` followed by U+FE0F U+20E3 is one character, so the path runs on.
         #expect(NormalizedURL("https://shop.example/deal#\u{FE0F}\u{20E3}1?x=1").path == "/deal#\u{FE0F}\u{20E3}1")

@@ -327,6 +327,12 @@ public final class NormalizedURL: Sendable, Equatable {
     /// query runs to the end of the query, since its `&` separators are its own.
     func parameterValues(_ name: String, keepingUnencodedRest: Bool = false) -> [String] {
         guard !rawQuery.isEmpty else { return [] }
+        return asciiParameterValues(name, keepingUnencodedRest: keepingUnencodedRest)
+            ?? splitParameterValues(name, keepingUnencodedRest: keepingUnencodedRest)
+    }
+
+    /// `parameterValues` for any query: split into Strings.
+    func splitParameterValues(_ name: String, keepingUnencodedRest: Bool) -> [String] {
         let pairs = rawQuery.split(separator: "&", omittingEmptySubsequences: false)
         var values: [String] = []
         for (index, pair) in pairs.enumerated() {
@@ -340,6 +346,37 @@ public final class NormalizedURL: Sendable, Equatable {
             values.append(value)
         }
         return values
+    }
+
+    /// `parameterValues` for an ASCII query and name, read by byte: a key with no
+    /// `%` is compared in place, so only the values asked for become Strings.
+    /// Nil for any other query.
+    func asciiParameterValues(_ name: String, keepingUnencodedRest: Bool) -> [String]? {
+        var query = rawQuery, nameText = name
+        return query.withUTF8 { query -> [String]? in
+            nameText.withUTF8 { nameBytes -> [String]? in
+                guard NormalizedURL.isASCII(query), NormalizedURL.isASCII(nameBytes) else { return nil }
+                func lowered(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
+                var values: [String] = []
+                var start = 0
+                while start <= query.count {
+                    let end = query[start...].firstIndex(of: UInt8(ascii: "&")) ?? query.count
+                    defer { start = end + 1 }
+                    guard let equals = query[start..<end].firstIndex(of: UInt8(ascii: "=")) else { continue }
+                    let key = query[start..<equals]
+                    let same = key.contains(UInt8(ascii: "%"))
+                        ? NormalizedURL.isSameName(NormalizedURL.percentDecode(String(decoding: key, as: UTF8.self)), name)
+                        : key.elementsEqual(nameBytes) { lowered($0) == lowered($1) }
+                    guard same else { continue }
+                    var value = String(decoding: query[(equals + 1)..<end], as: UTF8.self)
+                    if keepingUnencodedRest, value.contains("://"), value.contains("?"), end < query.count {
+                        value += "&" + String(decoding: query[(end + 1)...], as: UTF8.self)
+                    }
+                    values.append(value)
+                }
+                return values
+            }
+        }
     }
 
     /// Names compared ignoring case. Foundation also folds a few other letters onto
