@@ -34,6 +34,10 @@ import Testing
         let text = "See https://example.com/a_(b). And (https://example.org/x)! Or amzn.to/3xKq9Lm, www.shop.example/p?q=1."
         let found = links(text).map { String(decoding: Array(text.utf8)[$0.urlSpan], as: UTF8.self) }
         #expect(found == ["https://example.com/a_(b)", "https://example.org/x", "amzn.to/3xKq9Lm", "www.shop.example/p?q=1"])
+        // ASCII and other punctuation mixed, and square brackets.
+        let mixed = "x https://a.example/b]]. y https://c.example/d)…» z https://e.example/[f]\"!"
+        let trimmed = links(mixed).map { String(decoding: Array(mixed.utf8)[$0.urlSpan], as: UTF8.self) }
+        #expect(trimmed == ["https://a.example/b", "https://c.example/d", "https://e.example/[f]"])
     }
 
     @Test func emojiTypedAfterALinkIsNotPartOfIt() {

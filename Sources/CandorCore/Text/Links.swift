@@ -718,6 +718,21 @@ public struct LinkExtractor: Sendable {
     private func trimTrailingPunctuation(_ range: Range<Int>, in bytes: [UInt8]) -> Range<Int> {
         var end = range.upperBound
         while end > range.lowerBound {
+            // An ASCII character, as most URLs end with, is told by its byte: no
+            // ASCII character is a symbol or an emoji by itself.
+            let byte = bytes[end - 1]
+            if byte < 0x80 {
+                if LinkExtractor.asciiTrailingPunctuation.contains(byte) {
+                    end -= 1
+                    continue
+                }
+                let open: UInt8 = byte == UInt8(ascii: ")") ? UInt8(ascii: "(") : byte == UInt8(ascii: "]") ? UInt8(ascii: "[") : 0
+                guard open != 0 else { break }
+                let url = bytes[range.lowerBound..<end]
+                guard url.count(where: { $0 == byte }) > url.count(where: { $0 == open }) else { break }
+                end -= 1
+                continue
+            }
             // The last scalar: back over UTF-8 continuation bytes to its lead byte.
             var start = end - 1
             while start > range.lowerBound, bytes[start] & 0xC0 == 0x80, end - start < 4 { start -= 1 }
@@ -738,6 +753,7 @@ public struct LinkExtractor: Sendable {
     }
 
     private static let trailingPunctuation = Set(".,;:!?'\"*_…»›“”‘’」』】〉》。、，！？：；".unicodeScalars)
+    private static let asciiTrailingPunctuation = Array(trailingPunctuation.filter(\.isASCII).map { UInt8($0.value) })
     private static let closingBrackets: [Unicode.Scalar: Unicode.Scalar] = [")": "(", "]": "[", "）": "（"]
 }
 
