@@ -249,11 +249,11 @@ public struct PostReader {
         }
         // The first chunk tells empty and binary files apart before any format reads them.
         let head = stream.peek()
-        if head.isEmpty, stream.failure.reason == nil {
-            problem(InputProblem(path: source.path, message: "empty file, skipped"))
+        if head.isEmpty {
+            // A file that could not be read at all is said by the report above, not as empty.
+            if stream.failure.reason == nil { problem(InputProblem(path: source.path, message: "empty file, skipped")) }
             return
         }
-        if head.isEmpty { return }
         if head.prefix(8192).contains(0) {
             problem(InputProblem(path: source.path, message: "binary file, skipped"))
             return
@@ -361,11 +361,12 @@ struct ByteStream {
 
     /// Up to `chunkSize` bytes, read straight into the array (no intermediate
     /// `Data`); short only at the end of the stream or on a read error, which
-    /// ends the stream and is kept in `failure`.
+    /// ends the stream and is kept in `failure`. A short chunk is copied to an
+    /// array of its own size, so a small file does not hold a whole chunk's memory.
     private func readChunk() -> [UInt8] {
         guard let handle, failure.reason == nil else { return [] }
         let descriptor = handle.fileDescriptor
-        return [UInt8](unsafeUninitializedCapacity: ByteStream.chunkSize) { buffer, count in
+        let chunk = [UInt8](unsafeUninitializedCapacity: ByteStream.chunkSize) { buffer, count in
             count = 0
             while count < buffer.count {
                 let read = Foundation.read(descriptor, buffer.baseAddress! + count, buffer.count - count)
@@ -379,6 +380,7 @@ struct ByteStream {
                 }
             }
         }
+        return chunk.count < ByteStream.chunkSize / 2 ? chunk.withUnsafeBufferPointer { [UInt8]($0) } : chunk
     }
 
     /// The rest of the stream; nil (having read only `limit` bytes) when it is longer.
