@@ -726,8 +726,7 @@ public struct LinkExtractor: Sendable {
                     end -= 1
                     continue
                 }
-                let open: UInt8 = byte == UInt8(ascii: ")") ? UInt8(ascii: "(") : byte == UInt8(ascii: "]") ? UInt8(ascii: "[") : 0
-                guard open != 0 else { break }
+                guard let open = LinkExtractor.closingBrackets[Unicode.Scalar(byte)].map({ UInt8($0.value) }) else { break }
                 let url = bytes[range.lowerBound..<end]
                 guard url.count(where: { $0 == byte }) > url.count(where: { $0 == open }) else { break }
                 end -= 1
