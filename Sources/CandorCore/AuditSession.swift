@@ -69,8 +69,19 @@ public func runAudit(_ request: AuditRequest, rules: RuleSet,
     let fixer = request.fix != nil || request.format == .sarif ? Fixer(auditor: auditor, options: request.options) : nil
     // SARIF wants fixes and --fix rewrites posts: those reports are made here, not ahead.
     let render = request.fix == nil ? reporter.render : nil
+    func noteMarket(_ market: String?) {
+        if request.options.jurisdictions.isEmpty, let market, rules.jurisdiction(market.lowercased()) == nil {
+            unknownMarkets[market, default: 0] += 1
+        }
+    }
+    // A batch record with no finding has nothing for the policy to drop or count.
+    func settled(rendered: String, market: String?) {
+        summary.posts += 1
+        noteMarket(market)
+        reporter.report(rendered: rendered)
+    }
     let runner = AuditRunner(auditor: auditor, options: request.options, workers: request.workers, render: render,
-                             timed: request.timing, problem: problem) { audited, post, rendered in
+                             timed: request.timing, problem: problem, emitSettled: settled) { audited, post, rendered in
         let report = filter.apply(audited, document: post.text.document, summary: &summary)
         // A fixed post is judged by the same policy, so what it silenced stays silent.
         let policy: Fixer.Policy = { report, bytes in filter.reapply(report, document: SourceText(bytes)) }
@@ -80,9 +91,7 @@ public func runAudit(_ request: AuditRequest, rules: RuleSet,
             return
         }
         summary.add(report)
-        if request.options.jurisdictions.isEmpty, let market = report.market, rules.jurisdiction(market.lowercased()) == nil {
-            unknownMarkets[market, default: 0] += 1
-        }
+        noteMarket(report.market)
         for diagnostic in report.diagnostics { stderr("candor: warning: \(diagnostic)\n") }
         // What was rendered ahead holds if the policy dropped or changed no finding.
         if let rendered, report.findings == audited.findings {

@@ -34,6 +34,27 @@ import Testing
         #expect(try CLI.run(["audit", "--max-post-size", "8796093022208", batch.path]).code == 2)
     }
 
+    /// Quiet records and records with findings are counted alike, their unknown
+    /// markets named, whether one worker audits them or two.
+    @Test func aBatchCountsEveryRecordAndNamesUnknownMarkets() throws {
+        let lines = [
+            #"{"id": "1", "text": "A long walk by the sea.", "market": "xx"}"#,
+            #"{"id": "2", "text": "Shop it https://amzn.to/3xYzAbc", "market": "xx"}"#,
+            #"{"id": "3", "text": "Coffee and clean sheets.", "market": "yy"}"#,
+            #"{"id": "4", "text": "Coffee and rain.", "market": "us"}"#,
+        ]
+        let batch = try CLI.temporaryFile("markets.jsonl", Data(lines.joined(separator: "\n").utf8))
+        for jobs in ["1", "2"] {
+            let result = try CLI.run(["audit", "--format", "jsonl", "--jobs", jobs, batch.path])
+            #expect(result.code == 1)
+            #expect(result.stdout.split(separator: "\n").count == 4)
+            #expect(result.stderr.contains("candor: warning: no rules for market 'xx' (2 posts); judged by their language instead"))
+            #expect(result.stderr.contains("candor: warning: no rules for market 'yy' (1 post); judged by their language instead"))
+            #expect(!result.stderr.contains("market 'us'"))
+            #expect(result.stderr.contains("candor: audited 4 posts: 2 errors, 0 warnings, 0 notes in 1 post"))
+        }
+    }
+
     @Test func aLatin1PostIsShownInItsOwnCharacters() throws {
         let post = try CLI.temporaryFile("regalo.txt", Data(Array("Caf".utf8) + [0xE9] + Array(" gratis: regalo de @marca, ".utf8) + [0xBF] + Array("os gusta?".utf8)))
         let result = try CLI.run(["audit", "--jurisdiction", "es", post.path])

@@ -69,4 +69,32 @@ import Testing
         #expect(order == (1...300).compactMap { $0 == 40 ? -40 : $0 == 41 ? nil : $0 })
         #expect(findings[1] == [] && findings[42] == ["discount-code.en.code"])
     }
+
+    /// With `emitSettled`, a batch record with no finding arrives as its
+    /// rendered text and market alone; every other post, and every post that is
+    /// no batch record, comes whole; and all in input order.
+    @Test(arguments: [(1, 512), (2, 3), (3, 7)])
+    func quietBatchRecordsAreSettledOnTheWorkers(workers: Int, chunkSize: Int) {
+        var items: [InputItem] = AuditRunnerTests.items.prefix(30).map { item in
+            guard case let .post(post) = item else { return item }
+            var marked = post
+            marked.market = "m\(post.record!)"
+            return .post(marked)
+        }
+        // A single-file post (no record number) is never settled, findings or not.
+        items.append(.post(Post(path: "post.txt", text: SourceText("A long walk by the sea."))))
+        var events: [String] = []
+        let runner = AuditRunner(auditor: Auditor(rules: shippedRules), options: AuditOptions(jurisdictions: ["us"]), workers: workers,
+                                 chunkSize: chunkSize, render: { "r\($0.record ?? 0)" }, problem: { events.append("problem \($0.line!)") },
+                                 emitSettled: { rendered, market in events.append("settled \(rendered) \(market ?? "-")") }) { report, post, text in
+            events.append("post \(post.record ?? 0) \(report.findings.count > 0) \(text ?? "-")")
+        }
+        items.forEach(runner.add)
+        runner.flush()
+
+        let expected = (1...30).map { number in
+            (number - 1) % 11 == 5 ? "problem \(number)" : (number - 1) % 7 == 0 ? "post \(number) true r\(number)" : "settled r\(number) m\(number)"
+        } + ["post 0 false r0"]
+        #expect(events == expected)
+    }
 }

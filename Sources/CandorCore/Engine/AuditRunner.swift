@@ -28,13 +28,19 @@ public final class AuditRunner {
     private let workerTimes: SharedTimes?
     private let render: Render?
     private let emit: (PostReport, Post, _ rendered: String?) -> Void
+    private let emitSettled: ((_ rendered: String, _ market: String?) -> Void)?
     private let problem: (InputProblem) -> Void
 
     public typealias Render = @Sendable (PostReport) -> String
 
+    /// `emitSettled`, when given with `render`, takes the batch records (JSONL
+    /// lines, CSV rows) whose report has no finding and no diagnostic: their
+    /// rendered text and market only, the post and report being freed on the
+    /// worker that made them. `emit` takes every other post.
     public init(auditor: Auditor, options: AuditOptions, workers: Int, chunkSize: Int = 512,
                 render: Render? = nil, timed: Bool = false,
                 problem: @escaping (InputProblem) -> Void = { _ in },
+                emitSettled: ((_ rendered: String, _ market: String?) -> Void)? = nil,
                 emit: @escaping (PostReport, Post, _ rendered: String?) -> Void) {
         self.auditor = auditor
         self.options = options
@@ -42,12 +48,15 @@ public final class AuditRunner {
         self.chunkSize = chunkSize
         self.render = render
         self.emit = emit
+        self.emitSettled = render == nil ? nil : emitSettled
         self.problem = problem
         scratch = MatchScratch(timed: timed)
         let workerTimes = timed && workers > 1 ? SharedTimes() : nil
         self.workerTimes = workerTimes
+        let settles = self.emitSettled != nil
         pool = workers > 1 ? WorkerPool(threads: workers, timed: timed) { chunk, scratch in
-            chunk.outcomes = AuditRunner.outcomes(of: chunk.items, auditor: auditor, options: options, render: render, scratch: scratch)
+            chunk.outcomes = AuditRunner.outcomes(of: chunk.items, auditor: auditor, options: options, render: render,
+                                                  settles: settles, scratch: scratch)
             // Freed here rather than on the thread that writes the reports.
             chunk.items = []
             if scratch.timed { workerTimes?.times.withLock { $0.merge(scratch.takeTimes()) } }
@@ -117,26 +126,32 @@ public final class AuditRunner {
     /// What one input item came to. A class: it is made on a worker and read on
     /// this thread, and is passed around rather than copied field by field.
     private final class Outcome: Sendable {
+        enum Audited {
+            case none
+            case post(Post, PostReport, rendered: String?)
+            /// A batch record with nothing to filter or say (see `emitSettled`).
+            case settled(rendered: String, market: String?)
+        }
         let problems: [InputProblem]
-        let post: Post?
-        let report: PostReport?
-        let rendered: String?
+        let audited: Audited
 
-        init(problems: [InputProblem] = [], post: Post? = nil, report: PostReport? = nil, rendered: String? = nil) {
+        init(problems: [InputProblem] = [], audited: Audited = .none) {
             self.problems = problems
-            self.post = post
-            self.report = report
-            self.rendered = rendered
+            self.audited = audited
         }
     }
 
     /// What each post of the items came to, in order.
     private static func outcomes(of items: [InputItem], auditor: Auditor, options: AuditOptions, render: Render?,
-                                 scratch: MatchScratch) -> [Outcome] {
+                                 settles: Bool, scratch: MatchScratch) -> [Outcome] {
         func outcome(_ post: Post?, problems: [InputProblem]) -> Outcome {
             guard let post else { return Outcome(problems: problems) }
             let report = auditor.audit(post, options: options, scratch: scratch)
-            return Outcome(problems: problems, post: post, report: report, rendered: render?(report))
+            let rendered = render?(report)
+            if settles, let rendered, post.record != nil, report.findings.isEmpty, report.diagnostics.isEmpty {
+                return Outcome(problems: problems, audited: .settled(rendered: rendered, market: report.market))
+            }
+            return Outcome(problems: problems, audited: .post(post, report, rendered: rendered))
         }
         var outcomes: [Outcome] = []
         outcomes.reserveCapacity(items.count)
@@ -158,14 +173,19 @@ public final class AuditRunner {
     private func report(_ outcomes: [Outcome]) {
         for outcome in outcomes {
             outcome.problems.forEach(problem)
-            if let report = outcome.report, let post = outcome.post { emit(report, post, outcome.rendered) }
+            switch outcome.audited {
+            case .none: break
+            case let .post(post, report, rendered): emit(report, post, rendered)
+            case let .settled(rendered, market): emitSettled?(rendered, market)
+            }
         }
     }
 
     private func dispatch(_ items: [InputItem]) {
         guard !items.isEmpty else { return }
         guard let pool else {
-            report(AuditRunner.outcomes(of: items, auditor: auditor, options: options, render: render, scratch: scratch))
+            report(AuditRunner.outcomes(of: items, auditor: auditor, options: options, render: render,
+                                        settles: emitSettled != nil, scratch: scratch))
             return
         }
         // Two chunks per worker: one being audited, one waiting, so no worker
