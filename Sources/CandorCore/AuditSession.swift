@@ -74,7 +74,7 @@ public func runAudit(_ request: AuditRequest, rules: RuleSet,
             unknownMarkets[market, default: 0] += 1
         }
     }
-    // A batch record with no finding has nothing for the policy to drop or count.
+    // A quiet record is what `filter.apply` passes through unchanged.
     func settled(rendered: String, market: String?) {
         summary.posts += 1
         noteMarket(market)

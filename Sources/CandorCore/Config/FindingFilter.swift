@@ -34,8 +34,7 @@ final class FindingFilter {
 
     /// `document` is read only for a file that may hold suppression comments.
     func apply(_ report: PostReport, document: @autoclosure () -> SourceText, summary: inout AuditSummary) -> PostReport {
-        // A batch record with no finding has nothing to drop, count or record.
-        if report.record != nil, report.findings.isEmpty { return report }
+        if report.isQuietRecord { return report }
         return apply(report, document: document(), summary: &summary, quiet: false)
     }
 

@@ -33,10 +33,10 @@ public final class AuditRunner {
 
     public typealias Render = @Sendable (PostReport) -> String
 
-    /// `emitSettled`, when given with `render`, takes the batch records (JSONL
-    /// lines, CSV rows) whose report has no finding and no diagnostic: their
-    /// rendered text and market only, the post and report being freed on the
-    /// worker that made them. `emit` takes every other post.
+    /// `emitSettled`, when given with `render`, takes the quiet records
+    /// (`PostReport.isQuietRecord`) with no diagnostic: their rendered text and
+    /// market only, the post and report being freed on the worker that made
+    /// them. `emit` takes every other post.
     public init(auditor: Auditor, options: AuditOptions, workers: Int, chunkSize: Int = 512,
                 render: Render? = nil, timed: Bool = false,
                 problem: @escaping (InputProblem) -> Void = { _ in },
@@ -148,7 +148,7 @@ public final class AuditRunner {
             guard let post else { return Outcome(problems: problems) }
             let report = auditor.audit(post, options: options, scratch: scratch)
             let rendered = render?(report)
-            if settles, let rendered, post.record != nil, report.findings.isEmpty, report.diagnostics.isEmpty {
+            if settles, let rendered, report.isQuietRecord, report.diagnostics.isEmpty {
                 return Outcome(problems: problems, audited: .settled(rendered: rendered, market: report.market))
             }
             return Outcome(problems: problems, audited: .post(post, report, rendered: rendered))

@@ -19,6 +19,11 @@ public struct PostReport: Sendable {
     public var findings: [Finding]
     /// Rules that could not finish on this post (for example a match limit).
     public var diagnostics: [String]
+
+    /// A batch record (a JSONL line, a CSV row) with no finding: suppression
+    /// comments cannot reach it and the finding policy has nothing in it to
+    /// drop, count or record, so it is written as the engine made it.
+    var isQuietRecord: Bool { record != nil && findings.isEmpty }
 }
 
 /// Where a piece of text sits in the post: line and column (Unicode scalars,
