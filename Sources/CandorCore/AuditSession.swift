@@ -69,19 +69,20 @@ public func runAudit(_ request: AuditRequest, rules: RuleSet,
     let fixer = request.fix != nil || request.format == .sarif ? Fixer(auditor: auditor, options: request.options) : nil
     // SARIF wants fixes and --fix rewrites posts: those reports are made here, not ahead.
     let render = request.fix == nil ? reporter.render : nil
-    func noteMarket(_ market: String?) {
+    func noteMarket(_ market: String?, posts: Int = 1) {
         if request.options.jurisdictions.isEmpty, let market, rules.jurisdiction(market.lowercased()) == nil {
-            unknownMarkets[market, default: 0] += 1
+            unknownMarkets[market, default: 0] += posts
         }
     }
-    // A quiet record is what `filter.apply` passes through unchanged.
-    func settled(rendered: String, market: String?) {
-        summary.posts += 1
-        noteMarket(market)
+    // Quiet records are what `filter.apply` passes through unchanged.
+    func settled(rendered: String, count: Int, markets: [String: Int]) {
+        summary.posts += count
+        for (market, posts) in markets { noteMarket(market, posts: posts) }
         reporter.report(rendered: rendered)
     }
     let runner = AuditRunner(auditor: auditor, options: request.options, workers: request.workers, render: render,
-                             timed: request.timing, problem: problem, emitSettled: settled) { audited, post, rendered in
+                             timed: request.timing, problem: problem, separator: reporter.renderedSeparator,
+                             emitSettled: settled) { audited, post, rendered in
         let report = filter.apply(audited, document: post.text.document, summary: &summary)
         // A fixed post is judged by the same policy, so what it silenced stays silent.
         let policy: Fixer.Policy = { report, bytes in filter.reapply(report, document: SourceText(bytes)) }

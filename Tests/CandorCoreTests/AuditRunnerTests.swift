@@ -70,31 +70,42 @@ import Testing
         #expect(findings[1] == [] && findings[42] == ["discount-code.en.code"])
     }
 
-    /// With `emitSettled`, a batch record with no finding arrives as its
-    /// rendered text and market alone; every other post, and every post that is
-    /// no batch record, comes whole; and all in input order.
+    /// With `emitSettled`, batch records with no finding arrive as their
+    /// rendered texts joined by the separator, their count and their markets,
+    /// a run of consecutive ones at a time; every other post, and every post
+    /// that is no batch record, comes whole; and all in input order.
     @Test(arguments: [(1, 512), (2, 3), (3, 7)])
     func quietBatchRecordsAreSettledOnTheWorkers(workers: Int, chunkSize: Int) {
         var items: [InputItem] = AuditRunnerTests.items.prefix(30).map { item in
             guard case let .post(post) = item else { return item }
             var marked = post
-            marked.market = "m\(post.record!)"
+            marked.market = "m\(post.record! % 2)"
             return .post(marked)
         }
         // A single-file post (no record number) is never settled, findings or not.
         items.append(.post(Post(path: "post.txt", text: SourceText("A long walk by the sea."))))
         var events: [String] = []
+        var settledMarkets: [String: Int] = [:]
         let runner = AuditRunner(auditor: Auditor(rules: shippedRules), options: AuditOptions(jurisdictions: ["us"]), workers: workers,
                                  chunkSize: chunkSize, render: { "r\($0.record ?? 0)" }, problem: { events.append("problem \($0.line!)") },
-                                 emitSettled: { rendered, market in events.append("settled \(rendered) \(market ?? "-")") }) { report, post, text in
+                                 separator: "+", emitSettled: { rendered, count, markets in
+                                     let records = rendered.split(separator: "+")
+                                     #expect(records.count == count)
+                                     events += records.map { "settled \($0)" }
+                                     settledMarkets.merge(markets, uniquingKeysWith: +)
+                                 }) { report, post, text in
             events.append("post \(post.record ?? 0) \(report.findings.count > 0) \(text ?? "-")")
         }
         items.forEach(runner.add)
         runner.flush()
 
-        let expected = (1...30).map { number in
-            (number - 1) % 11 == 5 ? "problem \(number)" : (number - 1) % 7 == 0 ? "post \(number) true r\(number)" : "settled r\(number) m\(number)"
+        let numbers = 1...30
+        func settles(_ number: Int) -> Bool { (number - 1) % 11 != 5 && (number - 1) % 7 != 0 }
+        let expected = numbers.map { number in
+            (number - 1) % 11 == 5 ? "problem \(number)" : settles(number) ? "settled r\(number)" : "post \(number) true r\(number)"
         } + ["post 0 false r0"]
         #expect(events == expected)
+        #expect(settledMarkets == ["m0": numbers.filter { settles($0) && $0 % 2 == 0 }.count,
+                                   "m1": numbers.filter { settles($0) && $0 % 2 == 1 }.count])
     }
 }

@@ -28,19 +28,24 @@ public final class AuditRunner {
     private let workerTimes: SharedTimes?
     private let render: Render?
     private let emit: (PostReport, Post, _ rendered: String?) -> Void
-    private let emitSettled: ((_ rendered: String, _ market: String?) -> Void)?
+    private let emitSettled: Settled?
+    private let separator: String
     private let problem: (InputProblem) -> Void
 
     public typealias Render = @Sendable (PostReport) -> String
+    /// Consecutive quiet records: their rendered texts joined by the
+    /// separator, how many they are, and how many named each market.
+    public typealias Settled = (_ rendered: String, _ count: Int, _ markets: [String: Int]) -> Void
 
     /// `emitSettled`, when given with `render`, takes the quiet records
-    /// (`PostReport.isQuietRecord`) with no diagnostic: their rendered text and
-    /// market only, the post and report being freed on the worker that made
-    /// them. `emit` takes every other post.
+    /// (`PostReport.isQuietRecord`) with no diagnostic and no input problem,
+    /// a run of them at a time: the worker that made their posts and reports
+    /// frees them and joins their rendered texts with `separator`. `emit`
+    /// takes every other post.
     public init(auditor: Auditor, options: AuditOptions, workers: Int, chunkSize: Int = 512,
                 render: Render? = nil, timed: Bool = false,
                 problem: @escaping (InputProblem) -> Void = { _ in },
-                emitSettled: ((_ rendered: String, _ market: String?) -> Void)? = nil,
+                separator: String = "", emitSettled: Settled? = nil,
                 emit: @escaping (PostReport, Post, _ rendered: String?) -> Void) {
         self.auditor = auditor
         self.options = options
@@ -49,6 +54,7 @@ public final class AuditRunner {
         self.render = render
         self.emit = emit
         self.emitSettled = render == nil ? nil : emitSettled
+        self.separator = separator
         self.problem = problem
         scratch = MatchScratch(timed: timed)
         let workerTimes = timed && workers > 1 ? SharedTimes() : nil
@@ -56,7 +62,7 @@ public final class AuditRunner {
         let settles = self.emitSettled != nil
         pool = workers > 1 ? WorkerPool(threads: workers, timed: timed) { chunk, scratch in
             chunk.outcomes = AuditRunner.outcomes(of: chunk.items, auditor: auditor, options: options, render: render,
-                                                  settles: settles, scratch: scratch)
+                                                  settles: settles, separator: separator, scratch: scratch)
             // Freed here rather than on the thread that writes the reports.
             chunk.items = []
             if scratch.timed { workerTimes?.times.withLock { $0.merge(scratch.takeTimes()) } }
@@ -129,8 +135,8 @@ public final class AuditRunner {
         enum Audited {
             case none
             case post(Post, PostReport, rendered: String?)
-            /// A batch record with nothing to filter or say (see `emitSettled`).
-            case settled(rendered: String, market: String?)
+            /// Batch records with nothing to filter or say (see `emitSettled`).
+            case settled(rendered: String, count: Int, markets: [String: Int])
         }
         let problems: [InputProblem]
         let audited: Audited
@@ -141,32 +147,49 @@ public final class AuditRunner {
         }
     }
 
-    /// What each post of the items came to, in order.
+    /// What each post of the items came to, in order; consecutive settled
+    /// records come to one outcome.
     private static func outcomes(of items: [InputItem], auditor: Auditor, options: AuditOptions, render: Render?,
-                                 settles: Bool, scratch: MatchScratch) -> [Outcome] {
-        func outcome(_ post: Post?, problems: [InputProblem]) -> Outcome {
-            guard let post else { return Outcome(problems: problems) }
+                                 settles: Bool, separator: String, scratch: MatchScratch) -> [Outcome] {
+        var outcomes: [Outcome] = []
+        var run = (rendered: "", count: 0, markets: [String: Int]())
+        func endRun() {
+            guard run.count > 0 else { return }
+            outcomes.append(Outcome(audited: .settled(rendered: run.rendered, count: run.count, markets: run.markets)))
+            run = ("", 0, [:])
+        }
+        func add(_ post: Post?, problems: [InputProblem]) {
+            guard let post else {
+                endRun()
+                return outcomes.append(Outcome(problems: problems))
+            }
             let report = auditor.audit(post, options: options, scratch: scratch)
             let rendered = render?(report)
-            if settles, let rendered, report.isQuietRecord, report.diagnostics.isEmpty {
-                return Outcome(problems: problems, audited: .settled(rendered: rendered, market: report.market))
+            if settles, let rendered, problems.isEmpty, report.isQuietRecord, report.diagnostics.isEmpty {
+                if run.count > 0 { run.rendered += separator }
+                run.rendered += rendered
+                run.count += 1
+                if let market = report.market { run.markets[market, default: 0] += 1 }
+                return
             }
-            return Outcome(problems: problems, audited: .post(post, report, rendered: rendered))
+            endRun()
+            outcomes.append(Outcome(problems: problems, audited: .post(post, report, rendered: rendered)))
         }
-        var outcomes: [Outcome] = []
-        outcomes.reserveCapacity(items.count)
         for item in items {
             switch item {
-            case let .problem(problem): outcomes.append(Outcome(problems: [problem]))
-            case let .post(post): outcomes.append(outcome(post, problems: []))
+            case let .problem(problem):
+                endRun()
+                outcomes.append(Outcome(problems: [problem]))
+            case let .post(post): add(post, problems: [])
             case let .jsonLines(shared):
                 let batch = shared.unshared()
                 for line in batch.lines {
                     let (post, problems) = batch.parse(line)
-                    outcomes.append(outcome(post, problems: problems))
+                    add(post, problems: problems)
                 }
             }
         }
+        endRun()
         return outcomes
     }
 
@@ -176,7 +199,7 @@ public final class AuditRunner {
             switch outcome.audited {
             case .none: break
             case let .post(post, report, rendered): emit(report, post, rendered)
-            case let .settled(rendered, market): emitSettled?(rendered, market)
+            case let .settled(rendered, count, markets): emitSettled?(rendered, count, markets)
             }
         }
     }
@@ -185,7 +208,7 @@ public final class AuditRunner {
         guard !items.isEmpty else { return }
         guard let pool else {
             report(AuditRunner.outcomes(of: items, auditor: auditor, options: options, render: render,
-                                        settles: emitSettled != nil, scratch: scratch))
+                                        settles: emitSettled != nil, separator: separator, scratch: scratch))
             return
         }
         // Two chunks per worker: one being audited, one waiting, so no worker

@@ -63,14 +63,18 @@ public protocol Reporter: AnyObject {
     /// For formats whose text for a post depends on nothing but its report: the
     /// function that makes it, so a batch renders reports on its workers.
     var render: AuditRunner.Render? { get }
-    /// Writes a report already made by `render`.
+    /// Writes a report already made by `render`, or several joined by
+    /// `renderedSeparator`.
     func report(rendered: String)
+    /// What goes between two rendered reports written as one piece.
+    var renderedSeparator: String { get }
     func finish(_ summary: AuditSummary)
 }
 
 extension Reporter {
     public func report(_ report: PostReport, text: SourceText, fix: Fixer.Fix?) { self.report(report, text: text) }
     public var render: AuditRunner.Render? { nil }
+    public var renderedSeparator: String { "" }
     public func report(rendered: String) { preconditionFailure("\(Self.self) renders nothing ahead") }
 }
 
@@ -111,6 +115,7 @@ final class JSONDocumentReporter: Reporter {
     }
 
     var render: AuditRunner.Render? { { ReportJSON.encode($0) } }
+    var renderedSeparator: String { ",\n" }
 
     func report(rendered: String) {
         // Streamed piece by piece so a large batch is never held whole.
