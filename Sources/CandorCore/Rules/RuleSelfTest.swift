@@ -2,8 +2,9 @@ import CandorPCRE
 import Foundation
 
 /// Runs every rule's own examples through the real engine: marked spans must
-/// match exactly, `no-match` examples must stay silent, keywords must not hide
-/// a positive example, and jurisdiction examples must get the stated verdicts.
+/// match exactly, `no-match` examples must stay silent, neither keywords nor the
+/// literals a pattern needs may hide a positive example, and jurisdiction
+/// examples must get the stated verdicts.
 public struct RuleSelfTest: Sendable {
     public struct Failure: Sendable, CustomStringConvertible {
         public let ruleID: String
@@ -93,6 +94,9 @@ public struct RuleSelfTest: Sendable {
             }
             if !keywords.isEmpty, !KeywordScanner([keywords]).matches(in: Array(example.text.utf8)).contains(0) {
                 fail(example, "no keyword (\(keywords.joined(separator: ", "))) occurs in this example, so the prefilter would skip it")
+            }
+            if !auditor.literalsAllow(ruleID: id, in: SourceText(example.text)) {
+                fail(example, "the literals the pattern needs do not all occur in this example, so the prefilter would skip it (a fault in reading the pattern)")
             }
             // Windows line ends must not change what matches: every LF becomes CRLF,
             // and a CRLF line is appended.
