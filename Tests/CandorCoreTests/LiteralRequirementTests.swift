@@ -31,12 +31,18 @@ import Testing
         #expect(Need(pattern: pattern) == expected)
     }
 
-    @Test func aRequirementIsMetByItsLiterals() {
+    @Test func aRequirementIsMetByItsLiterals() throws {
         let need = Need(pattern: #"invitad[oa]s?\s+por|gracias\s+a"#)
-        #expect(need.isMet { ["invitad", "por"].contains($0) })
-        #expect(need.isMet { $0 == "gracias" })
-        #expect(!need.isMet { $0 == "invitad" })
         #expect(need.literals == ["invitad", "por", "gracias"])
+        let check = try #require(RequirementCheck(need, numbers: ["invitad": 0, "por": 1, "gracias": 2]))
+        func met(_ present: [Int]) -> Bool {
+            var found = KeywordMatches(count: 3)
+            present.forEach { found.insert($0) }
+            return check.isMet(found)
+        }
+        #expect(met([0, 1]) && met([2]) && met([0, 1, 2]))
+        #expect(!met([0]) && !met([1]) && !met([]))
+        #expect(RequirementCheck(.always, numbers: [:]) == nil)
     }
 
     /// Most text rules need more than a keyword, and a post that has a rule's
@@ -56,7 +62,11 @@ import Testing
             return (scratch.times[pattern].calls, report.relationships.flatMap(\.evidence).map(\.ruleId))
         }
         // "pagada" is one of the rule's keywords, but none of its phrases is here.
-        #expect(runs("Colaboración pagada con @solmar: la nueva crema").calls == 0)
+        let label = "Colaboración pagada con @solmar: la nueva crema"
+        // The filter waits for enough posts to pay for it; the self-test's question builds it now.
+        #expect(runs(label).calls == 1)
+        #expect(auditor.literalsAllow(ruleID: "stay.es.hosted", in: SourceText(label)) == false)
+        #expect(runs(label).calls == 0)
         let hosted = runs("Tres días invitados por @posada.delvalle en la sierra")
         #expect(hosted.calls == 2)  // the match, then a search after it that finds none
         #expect(hosted.evidence.contains("stay.es.hosted"))

@@ -71,11 +71,9 @@ public final class Auditor: Sendable {
     /// The rules (as keyword lists) that can match a post without links: text
     /// signals and labels.
     private let textRules: KeywordMatches
-    /// What each text rule's pattern needs besides a keyword (by keyword list;
-    /// nil when nothing), and the scanner that finds those literals, each its
-    /// own list in `LiteralRequirement.literals` order.
-    private let requirements: [RequirementCheck?]
-    private let requiredLiterals: KeywordScanner
+    /// What each text rule's pattern needs besides a keyword, once enough
+    /// posts have come to pay for building it.
+    private let literalFilter: DeferredLiteralFilter
 
     public init(rules: RuleSet) {
         self.rules = rules
@@ -89,28 +87,12 @@ public final class Auditor: Sendable {
         }
         for index in rules.disclosures.indices { textRules.insert(rules.signals.count + index) }
         self.textRules = textRules
-        let patterns: [Pattern?] = rules.signals.map { signal in
+        literalFilter = DeferredLiteralFilter(patterns: rules.signals.map { signal in
             switch signal.matcher {
             case let .text(pattern), let .linkText(pattern): pattern
             case .url: nil
             }
-        } + rules.disclosures.map(\.pattern)
-        let needs = patterns.map { $0.map { LiteralRequirement(pattern: $0.source) } ?? .always }
-        var literals: [String] = []
-        var numbers: [String: Int] = [:]
-        for literal in needs.flatMap(\.literals) where numbers[literal] == nil {
-            numbers[literal] = literals.count
-            literals.append(literal)
-        }
-        requirements = needs.map { RequirementCheck($0, numbers: numbers) }
-        requiredLiterals = KeywordScanner(literals.map { [$0] })
-    }
-
-    /// Whether the text holds what keyword list `list`'s pattern needs (see `LiteralRequirement`).
-    private func meetsRequirement(_ list: Int, found: inout KeywordMatches?, in text: SourceText) -> Bool {
-        guard let requirement = requirements[list] else { return true }
-        if found == nil { found = requiredLiterals.matches(in: text.bytes) }
-        return requirement.isMet(found!)
+        } + rules.disclosures.map(\.pattern))
     }
 
     /// Whether a rule's pattern could match the text as far as the literals it
@@ -119,7 +101,7 @@ public final class Auditor: Sendable {
         guard let list = rules.signals.firstIndex(where: { $0.id == ruleID })
                 ?? rules.disclosures.firstIndex(where: { $0.id == ruleID }).map({ rules.signals.count + $0 }) else { return true }
         var found: KeywordMatches?
-        return meetsRequirement(list, found: &found, in: text)
+        return literalFilter.built.allows(list, found: &found, in: text.bytes)
     }
 
     private struct Hit<Rule> {
@@ -157,16 +139,18 @@ public final class Auditor: Sendable {
         func failed(_ ruleID: String, _ failure: MatchFailure) { failures.append((ruleID, failure)) }
         // Rules are read in place; only those that match are copied into a hit.
         // The literals the patterns need are looked for once, if a rule asks.
+        let literals = literalFilter.current
         var literalsFound: KeywordMatches?
+        func allowed(_ list: Int) -> Bool { literals?.allows(list, found: &literalsFound, in: text.bytes) ?? true }
         var allSignalHits: [Hit<SignalRule>] = []
-        for index in mayMatch.members(in: rules.signals.indices) where meetsRequirement(index, found: &literalsFound, in: text) {
+        for index in mayMatch.members(in: rules.signals.indices) where allowed(index) {
             let spans = signalSpans(rules.signals[index], in: text, links: links, scratch: scratch, onFailure: failed)
             if !spans.isEmpty { allSignalHits += spans.map { Hit(rule: rules.signals[index], span: $0) } }
         }
         allSignalHits.sort { $0.span.lowerBound < $1.span.lowerBound }
         var labelHits: [Hit<DisclosureRule>] = []
         for list in mayMatch.members(in: rules.signals.count..<(rules.signals.count + rules.disclosures.count))
-        where meetsRequirement(list, found: &literalsFound, in: text) {
+        where allowed(list) {
             let index = list - rules.signals.count
             let spans = Auditor.spans(of: rules.disclosures[index].pattern, in: text, range: 0..<text.bytes.count, scratch: scratch) {
                 failed(rules.disclosures[index].id, $0)
