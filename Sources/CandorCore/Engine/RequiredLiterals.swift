@@ -430,7 +430,7 @@ final class DeferredLiteralFilter: @unchecked Sendable {
     private let patterns: [Pattern?]
     private let asked = Atomic<Int>(0)
     private let ready = Atomic<Bool>(false)
-    private let lock = Mutex<LiteralFilter?>(nil)
+    private let lock = Mutex(())
     /// Written once, under the lock, before `ready`; read only after `ready`.
     private var filter: LiteralFilter?
 
@@ -446,13 +446,12 @@ final class DeferredLiteralFilter: @unchecked Sendable {
     /// The filter, made now if it is not yet.
     var built: LiteralFilter {
         if ready.load(ordering: .acquiring) { return filter! }
-        return lock.withLock { made in
-            if let made { return made }
-            let filter = LiteralFilter(patterns: patterns)
-            made = filter
-            self.filter = filter
-            ready.store(true, ordering: .releasing)
-            return filter
+        return lock.withLock { _ in
+            if !ready.load(ordering: .acquiring) {
+                filter = LiteralFilter(patterns: patterns)
+                ready.store(true, ordering: .releasing)
+            }
+            return filter!
         }
     }
 }
