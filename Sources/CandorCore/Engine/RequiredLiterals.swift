@@ -37,12 +37,14 @@ indirect enum LiteralRequirement: Hashable, Sendable {
         return ordered
     }
 
-    static func all(of parts: [LiteralRequirement]) -> LiteralRequirement {
+    /// All of `parts`, without those that need nothing.
+    static func allOf(_ parts: [LiteralRequirement]) -> LiteralRequirement {
         let needed = parts.filter { $0 != .always }
         return needed.isEmpty ? .always : needed.count == 1 ? needed[0] : .all(needed)
     }
 
-    static func oneOf(of parts: [LiteralRequirement]) -> LiteralRequirement {
+    /// One of `parts`: nothing at all when one of them needs nothing.
+    static func anyOf(_ parts: [LiteralRequirement]) -> LiteralRequirement {
         if parts.isEmpty || parts.contains(.always) { return .always }
         return parts.count == 1 ? parts[0] : .oneOf(parts)
     }
@@ -92,7 +94,7 @@ extension LiteralRequirement {
                 position += 1
                 branches.append(try sequence())
             }
-            return .oneOf(of: branches)
+            return .anyOf(branches)
         }
 
         mutating func sequence() throws -> LiteralRequirement {
@@ -126,7 +128,7 @@ extension LiteralRequirement {
                 }
             }
             endRun()
-            return .all(of: parts)
+            return .allOf(parts)
         }
 
         /// `?`, `*`, `+` or `{n,m}` (with a lazy or possessive mark): the bounds, nil for none.
