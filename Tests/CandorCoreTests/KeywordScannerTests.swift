@@ -171,7 +171,7 @@ import Testing
     func lookUp(_ table: WordTable, _ word: String) -> [Int] {
         guard let packed = PackedWord(Array(word.utf8)) else { return [] }
         var found: [Int] = []
-        table.forEachProfile(of: packed) { found.append($0) }
+        table.forEachProfile(of: packed) { found.append($0); return true }
         return found
     }
 

@@ -29,42 +29,50 @@ struct LanguageDetector: Sendable {
         let best: Int? = withUnsafeTemporaryAllocation(of: Int.self, capacity: profiles.count) { hits in
             hits.initialize(repeating: 0)
             text.bytes.withUnsafeBufferPointer { bytes in
-                var nextSkipped = 0  // `skipped` is in text order; words arrive in text order too
-                var position = 0
-                while position < bytes.count {
-                    // One word, its bytes folded and packed; only its length is kept past 16 bytes.
-                    let wordStart = position
-                    var word = PackedWord()
-                    var length = 0
-                    while position < bytes.count {
-                        let byte = bytes[position]
-                        let folded = LanguageDetector.asciiWordByte[Int(byte)]
-                        if folded != 0 {
-                            word.set(folded, at: length)
-                            length += 1
-                            position += 1
-                        } else if byte >= 0xC2 && byte <= 0xDF, position + 1 < bytes.count, bytes[position + 1] & 0xC0 == 0x80 {
-                            // Two-byte letters: accented Latin, Greek, Cyrillic.
-                            word.set(byte, at: length)
-                            word.set(bytes[position + 1], at: length + 1)
-                            length += 2
-                            position += 2
-                        } else if byte == 0xE2, position + 2 < bytes.count, bytes[position + 1] == 0x80, bytes[position + 2] == 0x99 {
-                            // A typographic apostrophe (U+2019) counts as "'".
-                            word.set(UInt8(ascii: "'"), at: length)
-                            length += 1
-                            position += 3
-                        } else {
-                            break
+                LanguageDetector.asciiWordByte.withUnsafeBufferPointer { asciiWordByte in
+                    var nextSkipped = 0  // `skipped` is in text order; words arrive in text order too
+                    var position = 0
+                    let count = bytes.count
+                    while position < count {
+                        // One word, its bytes folded and packed; only its length is kept past 16 bytes.
+                        let wordStart = position
+                        var word = PackedWord()
+                        var length = 0
+                        while position < count {
+                            let byte = bytes[position]
+                            let folded = asciiWordByte[Int(byte)]
+                            if folded != 0 {
+                                word.append(folded)
+                                length &+= 1
+                                position &+= 1
+                            } else if byte >= 0xC2 && byte <= 0xDF, position &+ 1 < count, bytes[position &+ 1] & 0xC0 == 0x80 {
+                                // Two-byte letters: accented Latin, Greek, Cyrillic.
+                                word.append(byte)
+                                word.append(bytes[position &+ 1])
+                                length &+= 2
+                                position &+= 2
+                            } else if byte == 0xE2, position &+ 2 < count, bytes[position &+ 1] == 0x80, bytes[position &+ 2] == 0x99 {
+                                // A typographic apostrophe (U+2019) counts as "'".
+                                word.append(UInt8(ascii: "'"))
+                                length &+= 1
+                                position &+= 3
+                            } else {
+                                break
+                            }
+                        }
+                        // Digits, punctuation, emoji, CJK and invalid bytes end a word.
+                        position &+= 1
+                        guard length > 0, length <= longest else { continue }
+                        // Most words are not listed: the table is asked first, and
+                        // what makes a listed word not count only then.
+                        words.forEachProfile(of: word) { profile in
+                            if wordStart > 0, bytes[wordStart &- 1] == UInt8(ascii: "#") || bytes[wordStart &- 1] == UInt8(ascii: "@") { return false }
+                            while nextSkipped < skipped.count, skipped[nextSkipped].upperBound <= wordStart { nextSkipped += 1 }
+                            if nextSkipped < skipped.count, skipped[nextSkipped].contains(wordStart) { return false }
+                            hits[profile] += 1
+                            return true
                         }
                     }
-                    // Digits, punctuation, emoji, CJK and invalid bytes end a word.
-                    position += 1
-                    guard length > 0, length <= longest else { continue }
-                    if wordStart > 0, bytes[wordStart - 1] == UInt8(ascii: "#") || bytes[wordStart - 1] == UInt8(ascii: "@") { continue }
-                    while nextSkipped < skipped.count, skipped[nextSkipped].upperBound <= wordStart { nextSkipped += 1 }
-                    if nextSkipped < skipped.count, skipped[nextSkipped].contains(wordStart) { continue }
-                    words.forEachProfile(of: word) { hits[$0] += 1 }
                 }
             }
             guard let most = hits.max(), most >= 2, hits.count(where: { $0 == most }) == 1 else { return nil }
@@ -84,8 +92,9 @@ struct LanguageDetector: Sendable {
     }
 }
 
-/// A word of at most 16 bytes, packed little-endian into two integers and
-/// padded with zeros; no word holds a zero byte, so equal words pack equal.
+/// A word of at most 16 bytes, packed into two integers as one 128-bit
+/// number whose last byte is the word's last; no word holds a zero byte, so
+/// equal words pack equal and different ones differ.
 struct PackedWord: Equatable {
     static let capacity = 16
     private(set) var low: UInt64 = 0
@@ -96,19 +105,17 @@ struct PackedWord: Equatable {
     /// Nil for an empty word or one longer than `capacity`.
     init?(_ bytes: some Collection<UInt8>) {
         guard !bytes.isEmpty, bytes.count <= PackedWord.capacity else { return nil }
-        for (index, byte) in bytes.enumerated() { set(byte, at: index) }
+        for byte in bytes { append(byte) }
     }
 
     var isEmpty: Bool { low == 0 }
 
-    /// Stores `byte` at `index`; bytes past `capacity` are dropped (the caller
+    /// Shifts `byte` in at the end: no branch and no shift by a variable
+    /// amount per byte. Past `capacity` the first bytes fall out (the caller
     /// keeps the length, and no word that long is listed).
-    @inline(__always) mutating func set(_ byte: UInt8, at index: Int) {
-        if index < 8 {
-            low |= UInt64(byte) << UInt64(index &* 8)
-        } else if index < 16 {
-            high |= UInt64(byte) << UInt64((index &- 8) &* 8)
-        }
+    @inline(__always) mutating func append(_ byte: UInt8) {
+        high = high &<< 8 | low &>> 56
+        low = low &<< 8 | UInt64(byte)
     }
 
     /// Multiplicative hashing: the top bits of the product are well mixed.
@@ -153,14 +160,14 @@ struct WordTable: Sendable {
         self.profileList = profileList
     }
 
-    /// Calls `body` with each profile that lists `word`.
-    @inline(__always) func forEachProfile(of word: PackedWord, _ body: (Int) -> Void) {
+    /// Calls `body` with each profile that lists `word`, until it returns false.
+    @inline(__always) func forEachProfile(of word: PackedWord, _ body: (Int) -> Bool) {
         slots.withUnsafeBufferPointer { slots in
             var slot = word.hash(bits: bits)
             while true {
                 let entry = slots[slot]
                 if entry.word == word {
-                    for index in entry.profiles { body(Int(profileList[Int(index)])) }
+                    for index in entry.profiles where !body(Int(profileList[Int(index)])) { return }
                     return
                 }
                 if entry.word.isEmpty { return }
