@@ -35,6 +35,23 @@ import Testing
                 let found = try #require(start, "\(String(decoding: text, as: UTF8.self))")
                 #expect(found <= first.lowerBound, "\(String(decoding: text, as: UTF8.self))")
             }
+            // And from any place, as the search resumes after each URL.
+            let offset = next(text.count + 1)
+            let later = try text.withUnsafeBufferPointer { buffer throws(MatchFailure) in
+                try bare.firstMatchGroups(in: buffer, from: offset, scratch: scratch)?[0]
+            }
+            if let later {
+                let found = try #require(LinkExtractor.firstBareURLStart(text, from: offset), "\(String(decoding: text, as: UTF8.self)) from \(offset)")
+                #expect(found >= offset && found <= later.lowerBound, "\(String(decoding: text, as: UTF8.self)) from \(offset)")
+            }
         }
+    }
+
+    @Test func aLaterSearchStartsAtItsOwnFirstSlashOrWWW() {
+        let text = Array("see https://x.com/a then www.y.example and c/d".utf8)
+        #expect(LinkExtractor.firstBareURLStart(text, from: 19) == 25)  // www.
+        #expect(LinkExtractor.firstBareURLStart(text, from: 40) == 43)  // the word of c/d
+        #expect(LinkExtractor.firstBareURLStart(text, from: 46) == nil)
+        #expect(LinkExtractor.firstBareURLStart(text, from: 10) == 10)  // inside the first URL: no earlier than asked
     }
 }

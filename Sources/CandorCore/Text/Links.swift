@@ -650,9 +650,13 @@ public struct LinkExtractor: Sendable {
             links.append(Link(urlSpan: url, textSpan: textSpan, url: NormalizedURL(text.string(url))))
         }
         text.bytes.withUnsafeBufferPointer { buffer in
-            func each(_ pattern: Pattern, from start: Int = 0, _ body: ([Range<Int>?]) -> Void) {
-                var start = start
+            /// `next` gives the first place at or after a position where a match
+            /// can start, or nil when none can.
+            func each(_ pattern: Pattern, next: (Int) -> Int? = { $0 }, _ body: ([Range<Int>?]) -> Void) {
+                var start = 0
                 while start < buffer.count {
+                    guard let from = next(start) else { return }
+                    start = from
                     do {
                         guard let groups = try pattern.firstMatchGroups(in: buffer, from: start, scratch: scratch), let whole = groups[0] else { return }
                         body(groups)
@@ -683,27 +687,29 @@ public struct LinkExtractor: Sendable {
                 } }
                 taken = (markdown + html).sorted { $0.lowerBound < $1.lowerBound }
             }
-            if let start = LinkExtractor.firstBareURLStart(bytes) { each(bare, from: start) { groups in
+            // After a URL, most posts have nothing left that can start one.
+            each(bare, next: { LinkExtractor.firstBareURLStart(bytes, from: $0) }) { groups in
                 let span = trimTrailingPunctuation(groups[0]!, in: text.bytes)
                 if !isTaken(span) { append(url: span, text: nil) }
-            } }
+            }
         }
         return links.sorted { $0.urlSpan.lowerBound < $1.urlSpan.lowerBound }
     }
 
-    /// Where the search for bare URLs can start, or nil when there can be none.
-    /// A bare URL has a `/` (after its scheme, or after a scheme-less host) or
-    /// starts with `www.` in any case, and holds no whitespace: so none starts
-    /// before the first `www.` or the whitespace before the first `/`.
-    static func firstBareURLStart(_ bytes: [UInt8]) -> Int? {
-        var start = bytes.firstRange(of: [0x2F], from: 0)?.lowerBound
+    /// Where the search for bare URLs at or after `offset` can start, or nil
+    /// when there can be none. A bare URL has a `/` (after its scheme, or after
+    /// a scheme-less host) or starts with `www.` in any case, and holds no
+    /// whitespace: so none starts before the first `www.` or the whitespace
+    /// before the first `/`.
+    static func firstBareURLStart(_ bytes: [UInt8], from offset: Int = 0) -> Int? {
+        var start = bytes.firstRange(of: [0x2F], from: offset)?.lowerBound
         if var slashWord = start {
-            while slashWord > 0, !LinkExtractor.isASCIISpace(bytes[slashWord - 1]) { slashWord -= 1 }
+            while slashWord > offset, !LinkExtractor.isASCIISpace(bytes[slashWord - 1]) { slashWord -= 1 }
             start = slashWord
         }
         // A "www." that starts before `start` has its dot before `start + 3`.
         let end = start.map { $0 + 3 } ?? bytes.count
-        var from = 3
+        var from = offset + 3
         while from < end, let dot = bytes.firstRange(of: [0x2E], in: from..<end)?.lowerBound {
             if bytes[(dot - 3)..<dot].allSatisfy({ $0 | 0x20 == 0x77 }) { return min(dot - 3, start ?? dot) }
             from = dot + 1
