@@ -46,8 +46,9 @@ public struct AuditRequest: Sendable {
 /// Runs one audit end to end: discovers inputs, streams posts through the
 /// engine, writes reports in input order and returns the exit code.
 public func runAudit(_ request: AuditRequest, rules: RuleSet,
-                     stdout: @escaping (String) -> Void, stderr: @escaping (String) -> Void) -> Int32 {
-    let reporter = makeReporter(request.format, color: request.color, rules: rules, write: stdout)
+                     stdout: @escaping (String) -> Void, stdoutBytes: (([UInt8]) -> Void)? = nil,
+                     stderr: @escaping (String) -> Void) -> Int32 {
+    let reporter = makeReporter(request.format, color: request.color, rules: rules, write: stdout, writeBytes: stdoutBytes)
     var summary = AuditSummary()
     var fatalInput = false
     func problem(_ problem: InputProblem) {
@@ -75,7 +76,7 @@ public func runAudit(_ request: AuditRequest, rules: RuleSet,
         }
     }
     // Quiet records are what `filter.apply` passes through unchanged.
-    func settled(rendered: String, count: Int, markets: [String: Int]) {
+    func settled(rendered: [UInt8], count: Int, markets: [String: Int]) {
         summary.posts += count
         for (market, posts) in markets { noteMarket(market, posts: posts) }
         reporter.report(rendered: rendered)

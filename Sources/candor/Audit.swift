@@ -97,7 +97,8 @@ struct AuditArguments: ParsableArguments {
         }
         let report = OutputBuffer(destination)
         // What went to stdout before a warning is written first, so the two keep their order in one stream.
-        let code = runAudit(request, rules: ruleSet, stdout: report.write, stderr: { report.flush(); writeErr($0) })
+        let code = runAudit(request, rules: ruleSet, stdout: report.write, stdoutBytes: report.write(utf8:),
+                            stderr: { report.flush(); writeErr($0) })
         report.flush()
         if code != 0 { throw ExitCode(code) }
     }

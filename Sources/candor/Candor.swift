@@ -80,6 +80,11 @@ final class OutputBuffer {
         if immediate || pending.count >= OutputBuffer.size { flush() }
     }
 
+    func write(utf8 text: [UInt8]) {
+        pending += text
+        if immediate || pending.count >= OutputBuffer.size { flush() }
+    }
+
     func flush() {
         guard !pending.isEmpty else { return }
         handle.write(Data(pending))

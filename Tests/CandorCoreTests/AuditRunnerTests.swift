@@ -20,10 +20,10 @@ import Testing
         var findings: [Int: [String]] = [:]
         var rendered: [String] = []
         let runner = AuditRunner(auditor: auditor, options: options, workers: workers, chunkSize: chunkSize,
-                                 render: { "\($0.record!)" }, problem: { order.append($0.line!) }) { report, post, text in
+                                 render: { Array("\($0.record!)".utf8) }, problem: { order.append($0.line!) }) { report, post, text in
             order.append(post.record!)
             findings[post.record!] = report.findings.map(\.ruleId)
-            rendered.append(text ?? "")
+            rendered.append(String(decoding: text ?? [], as: UTF8.self))
         }
         AuditRunnerTests.items.forEach(runner.add)
         runner.flush()
@@ -58,8 +58,8 @@ import Testing
         var order: [Int] = []
         var findings: [Int: [String]] = [:]
         let runner = AuditRunner(auditor: Auditor(rules: shippedRules), options: AuditOptions(jurisdictions: ["us"]), workers: workers,
-                                 chunkSize: chunkSize, render: { "\($0.record!)" }, problem: { order.append(-$0.line!) }) { report, post, text in
-            #expect(text == "\(post.record!)")
+                                 chunkSize: chunkSize, render: { Array("\($0.record!)".utf8) }, problem: { order.append(-$0.line!) }) { report, post, text in
+            #expect(text == Array("\(post.record!)".utf8))
             order.append(post.record!)
             findings[post.record!] = report.findings.map(\.ruleId)
         }
@@ -87,14 +87,14 @@ import Testing
         var events: [String] = []
         var settledMarkets: [String: Int] = [:]
         let runner = AuditRunner(auditor: Auditor(rules: shippedRules), options: AuditOptions(jurisdictions: ["us"]), workers: workers,
-                                 chunkSize: chunkSize, render: { "r\($0.record ?? 0)" }, problem: { events.append("problem \($0.line!)") },
-                                 separator: "+", emitSettled: { rendered, count, markets in
-                                     let records = rendered.split(separator: "+")
+                                 chunkSize: chunkSize, render: { Array("r\($0.record ?? 0)".utf8) }, problem: { events.append("problem \($0.line!)") },
+                                 separator: Array("+".utf8), emitSettled: { rendered, count, markets in
+                                     let records = String(decoding: rendered, as: UTF8.self).split(separator: "+")
                                      #expect(records.count == count)
                                      events += records.map { "settled \($0)" }
                                      settledMarkets.merge(markets, uniquingKeysWith: +)
                                  }) { report, post, text in
-            events.append("post \(post.record ?? 0) \(report.findings.count > 0) \(text ?? "-")")
+            events.append("post \(post.record ?? 0) \(report.findings.count > 0) \(text.map { String(decoding: $0, as: UTF8.self) } ?? "-")")
         }
         items.forEach(runner.add)
         runner.flush()

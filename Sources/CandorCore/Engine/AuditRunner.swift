@@ -27,15 +27,16 @@ public final class AuditRunner {
     /// What the workers' patterns took, added up as each chunk finishes.
     private let workerTimes: SharedTimes?
     private let render: Render?
-    private let emit: (PostReport, Post, _ rendered: String?) -> Void
+    private let emit: (PostReport, Post, _ rendered: [UInt8]?) -> Void
     private let emitSettled: Settled?
-    private let separator: String
+    private let separator: [UInt8]
     private let problem: (InputProblem) -> Void
 
-    public typealias Render = @Sendable (PostReport) -> String
+    /// A report's output text, as UTF-8.
+    public typealias Render = @Sendable (PostReport) -> [UInt8]
     /// Consecutive quiet records: their rendered texts joined by the
     /// separator, how many they are, and how many named each market.
-    public typealias Settled = (_ rendered: String, _ count: Int, _ markets: [String: Int]) -> Void
+    public typealias Settled = (_ rendered: [UInt8], _ count: Int, _ markets: [String: Int]) -> Void
 
     /// `emitSettled`, when given with `render`, takes the quiet records
     /// (`PostReport.isQuietRecord`) with no diagnostic and no input problem,
@@ -45,8 +46,8 @@ public final class AuditRunner {
     public init(auditor: Auditor, options: AuditOptions, workers: Int, chunkSize: Int = 512,
                 render: Render? = nil, timed: Bool = false,
                 problem: @escaping (InputProblem) -> Void = { _ in },
-                separator: String = "", emitSettled: Settled? = nil,
-                emit: @escaping (PostReport, Post, _ rendered: String?) -> Void) {
+                separator: [UInt8] = [], emitSettled: Settled? = nil,
+                emit: @escaping (PostReport, Post, _ rendered: [UInt8]?) -> Void) {
         self.auditor = auditor
         self.options = options
         self.workers = max(1, workers)
@@ -134,9 +135,9 @@ public final class AuditRunner {
     private final class Outcome: Sendable {
         enum Audited {
             case none
-            case post(Post, PostReport, rendered: String?)
+            case post(Post, PostReport, rendered: [UInt8]?)
             /// Batch records with nothing to filter or say (see `emitSettled`).
-            case settled(rendered: String, count: Int, markets: [String: Int])
+            case settled(rendered: [UInt8], count: Int, markets: [String: Int])
         }
         let problems: [InputProblem]
         let audited: Audited
@@ -150,13 +151,13 @@ public final class AuditRunner {
     /// What each post of the items came to, in order; consecutive settled
     /// records come to one outcome.
     private static func outcomes(of items: [InputItem], auditor: Auditor, options: AuditOptions, render: Render?,
-                                 settles: Bool, separator: String, scratch: MatchScratch) -> [Outcome] {
+                                 settles: Bool, separator: [UInt8], scratch: MatchScratch) -> [Outcome] {
         var outcomes: [Outcome] = []
-        var run = (rendered: "", count: 0, markets: [String: Int]())
+        var run = (rendered: [UInt8](), count: 0, markets: [String: Int]())
         func endRun() {
             guard run.count > 0 else { return }
             outcomes.append(Outcome(audited: .settled(rendered: run.rendered, count: run.count, markets: run.markets)))
-            run = ("", 0, [:])
+            run = ([], 0, [:])
         }
         func add(_ post: Post?, problems: [InputProblem]) {
             guard let post else {

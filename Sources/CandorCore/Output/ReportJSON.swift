@@ -5,6 +5,12 @@
 enum ReportJSON {
     /// `endingLine` adds the newline of a JSON Lines record before the text is made.
     static func encode(_ report: PostReport, endingLine: Bool = false) -> String {
+        String(decoding: utf8(report, endingLine: endingLine), as: UTF8.self)
+    }
+
+    /// The same as UTF-8, which is what output is written as: making a String
+    /// would check every byte of it again.
+    static func utf8(_ report: PostReport, endingLine: Bool = false) -> [UInt8] {
         let out = JSONOut()
         out.object {
             out.field("path", report.path)
@@ -77,7 +83,7 @@ enum ReportJSON {
             out.field("diagnostics", report.diagnostics)
         }
         if endingLine { out.newline() }
-        return out.text
+        return out.utf8
     }
 
     static func encode(_ summary: AuditSummary) -> String {
@@ -101,7 +107,7 @@ enum ReportJSON {
 /// A minimal JSON writer: objects, arrays, strings, integers, booleans, null.
 /// It writes UTF-8 into a buffer of its own, grown as needed (a report is
 /// written a few bytes at a time, and a store is cheaper than an array append),
-/// and makes the `String` once, at the end.
+/// and gives it out once, at the end, as a `String` or as its UTF-8.
 final class JSONOut {
     private var buffer: UnsafeMutablePointer<UInt8>
     private var capacity: Int
@@ -117,6 +123,8 @@ final class JSONOut {
     deinit { buffer.deallocate() }
 
     var text: String { String(decoding: UnsafeBufferPointer(start: buffer, count: count), as: UTF8.self) }
+    /// What has been written: valid UTF-8, since it is made of Strings and ASCII.
+    var utf8: [UInt8] { Array(UnsafeBufferPointer(start: buffer, count: count)) }
 
     /// Makes room for `extra` more bytes.
     @inline(__always) private func reserve(_ extra: Int) {

@@ -65,25 +65,28 @@ public protocol Reporter: AnyObject {
     var render: AuditRunner.Render? { get }
     /// Writes a report already made by `render`, or several joined by
     /// `renderedSeparator`.
-    func report(rendered: String)
+    func report(rendered: [UInt8])
     /// What goes between two rendered reports written as one piece.
-    var renderedSeparator: String { get }
+    var renderedSeparator: [UInt8] { get }
     func finish(_ summary: AuditSummary)
 }
 
 extension Reporter {
     public func report(_ report: PostReport, text: SourceText, fix: Fixer.Fix?) { self.report(report, text: text) }
     public var render: AuditRunner.Render? { nil }
-    public var renderedSeparator: String { "" }
-    public func report(rendered: String) { preconditionFailure("\(Self.self) renders nothing ahead") }
+    public var renderedSeparator: [UInt8] { [] }
+    public func report(rendered: [UInt8]) { preconditionFailure("\(Self.self) renders nothing ahead") }
 }
 
-/// `rules` lets SARIF describe every rule the run could report.
-public func makeReporter(_ format: OutputFormat, color: Bool, rules: RuleSet? = nil, write: @escaping (String) -> Void) -> Reporter {
+/// `rules` lets SARIF describe every rule the run could report. `writeBytes`,
+/// when given, takes text that is already UTF-8 (the rendered reports).
+public func makeReporter(_ format: OutputFormat, color: Bool, rules: RuleSet? = nil, write: @escaping (String) -> Void,
+                         writeBytes: (([UInt8]) -> Void)? = nil) -> Reporter {
+    let writeBytes = writeBytes ?? { write(String(decoding: $0, as: UTF8.self)) }
     switch format {
     case .text: return TextReporter(color: color, write: write)
-    case .json: return JSONDocumentReporter(write: write)
-    case .jsonl: return JSONLinesReporter(write: write)
+    case .json: return JSONDocumentReporter(write: writeBytes)
+    case .jsonl: return JSONLinesReporter(write: writeBytes)
     case .sarif: return SARIFReporter(rules: rules, write: write)
     case .csv: return CSVReporter(write: write)
     case .github: return GitHubReporter(write: write)
@@ -93,40 +96,41 @@ public func makeReporter(_ format: OutputFormat, color: Bool, rules: RuleSet? = 
 
 /// One JSON object per post, written as soon as the post is audited.
 final class JSONLinesReporter: Reporter {
-    let write: (String) -> Void
-    init(write: @escaping (String) -> Void) { self.write = write }
+    let write: ([UInt8]) -> Void
+    init(write: @escaping ([UInt8]) -> Void) { self.write = write }
 
     func report(_ report: PostReport, text: SourceText) {
-        self.report(rendered: ReportJSON.encode(report, endingLine: true))
+        self.report(rendered: ReportJSON.utf8(report, endingLine: true))
     }
-    var render: AuditRunner.Render? { { ReportJSON.encode($0, endingLine: true) } }
-    func report(rendered: String) { write(rendered) }
+    var render: AuditRunner.Render? { { ReportJSON.utf8($0, endingLine: true) } }
+    func report(rendered: [UInt8]) { write(rendered) }
     func finish(_ summary: AuditSummary) {}
 }
 
 /// One JSON document: `{"version", "tool", "posts", "summary"}`.
 final class JSONDocumentReporter: Reporter {
-    let write: (String) -> Void
+    let write: ([UInt8]) -> Void
     private var first = true
-    init(write: @escaping (String) -> Void) { self.write = write }
+    private static let opening = Array("{\"version\":1,\"tool\":{\"name\":\"candor\",\"version\":\"\(CandorVersion.current)\"},\"posts\":[".utf8)
+    init(write: @escaping ([UInt8]) -> Void) { self.write = write }
 
     func report(_ report: PostReport, text: SourceText) {
-        self.report(rendered: ReportJSON.encode(report))
+        self.report(rendered: ReportJSON.utf8(report))
     }
 
-    var render: AuditRunner.Render? { { ReportJSON.encode($0) } }
-    var renderedSeparator: String { ",\n" }
+    var render: AuditRunner.Render? { { ReportJSON.utf8($0) } }
+    var renderedSeparator: [UInt8] { Array(",\n".utf8) }
 
-    func report(rendered: String) {
+    func report(rendered: [UInt8]) {
         // Streamed piece by piece so a large batch is never held whole.
-        write((first ? "{\"version\":1,\"tool\":{\"name\":\"candor\",\"version\":\"\(CandorVersion.current)\"},\"posts\":[\n" : ",\n")
-              + rendered)
+        write(first ? JSONDocumentReporter.opening + [0x0A] : renderedSeparator)
+        write(rendered)
         first = false
     }
 
     func finish(_ summary: AuditSummary) {
-        if first { write("{\"version\":1,\"tool\":{\"name\":\"candor\",\"version\":\"\(CandorVersion.current)\"},\"posts\":[") }
-        write("\n],\"summary\":" + ReportJSON.encode(summary) + "}\n")
+        if first { write(JSONDocumentReporter.opening) }
+        write(Array(("\n],\"summary\":" + ReportJSON.encode(summary) + "}\n").utf8))
     }
 }
 

@@ -635,7 +635,7 @@ public struct LinkExtractor: Sendable {
     public func links(in text: SourceText, known: [Link]? = nil, scratch: MatchScratch,
                       onFailure: (MatchFailure) -> Void = { _ in }) -> [Link] {
         var links: [Link] = known ?? []
-        var taken: [Range<Int>] = links.map(\.urlSpan).sorted { $0.lowerBound < $1.lowerBound }
+        var taken: [Range<Int>] = links.isEmpty ? [] : links.map(\.urlSpan).sorted { $0.lowerBound < $1.lowerBound }
         func isTaken(_ range: Range<Int>) -> Bool {
             // Binary search for the first taken range ending after `range` starts.
             var low = 0, high = taken.count
@@ -685,7 +685,7 @@ public struct LinkExtractor: Sendable {
                     append(url: groups[1] ?? groups[2], text: groups[3])
                     html.append(groups[0]!)
                 } }
-                taken = (markdown + html).sorted { $0.lowerBound < $1.lowerBound }
+                if !html.isEmpty { taken = (markdown + html).sorted { $0.lowerBound < $1.lowerBound } }
             }
             // After a URL, most posts have nothing left that can start one.
             each(bare, next: { LinkExtractor.firstBareURLStart(bytes, from: $0) }) { groups in
@@ -693,7 +693,7 @@ public struct LinkExtractor: Sendable {
                 if !isTaken(span) { append(url: span, text: nil) }
             }
         }
-        return links.sorted { $0.urlSpan.lowerBound < $1.urlSpan.lowerBound }
+        return links.count < 2 ? links : links.sorted { $0.urlSpan.lowerBound < $1.urlSpan.lowerBound }
     }
 
     /// Where the search for bare URLs at or after `offset` can start, or nil
