@@ -276,15 +276,22 @@ enum JSONRecordParser {
                 return members.last(where: { key($0.key, matches: text, ignoringCase: false) })
                     ?? members.last(where: { key($0.key, matches: text, ignoringCase: true) })
             }
-            // One pass: keys of another length are passed over at once.
+            // One pass: keys of another length are passed over at once, and
+            // keys of the same length compared a byte at a time, folded.
             var exact: Member?, folded: Member?
             for member in members where member.key.count == name.count {
-                let key = bytes[member.key]
-                if key.elementsEqual(name) {
-                    exact = member
-                } else if key.elementsEqual(name, by: { P.lowercased($0) == P.lowercased($1) }) {
-                    folded = member
+                let key = member.key.lowerBound
+                var index = 0, same = true
+                while index < name.count {
+                    let (byte, wanted) = (bytes[key + index], name[index])
+                    if byte != wanted {
+                        guard P.lowercased(byte) == P.lowercased(wanted) else { break }
+                        same = false
+                    }
+                    index += 1
                 }
+                guard index == name.count else { continue }
+                if same { exact = member } else { folded = member }
             }
             return exact ?? folded
         }
