@@ -1,4 +1,4 @@
-import CandorCore
+@testable import CandorCore
 import CandorPCRE
 import Foundation
 import Testing
@@ -144,5 +144,24 @@ import Testing
         for _ in 0..<4 { url = "https://out.reddit.com/t3?url=" + url.addingPercentEncoding(withAllowedCharacters: .alphanumerics)! }
         let hosts = NormalizedURL(url).destinations().map(\.host)
         #expect(hosts == ["out.reddit.com", "out.reddit.com", "out.reddit.com"])
+    }
+}
+
+@Suite struct ScalarCountTests {
+    @Test func countsWhatStartsAScalarEightBytesAtATime() {
+        var seed: UInt64 = 0x2545_F491_4F6C_DD1D
+        func next(_ bound: Int) -> Int {
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((seed >> 33) % UInt64(bound))
+        }
+        // Bytes of every kind: ASCII, lead bytes and continuation bytes, in any order.
+        let kinds: [UInt8] = [0x41, 0x7F, 0x80, 0xBF, 0xC3, 0xA9, 0xE2, 0x40, 0xF0, 0x9F, 0xFF]
+        for _ in 0..<2000 {
+            let bytes = (0..<next(40)).map { _ in kinds[next(kinds.count)] }
+            let start = next(bytes.count + 1)
+            let slice = bytes[start...]
+            #expect(SourceText.scalarCount(slice) == slice.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }, "\(bytes) from \(start)")
+        }
+        #expect(SourceText.scalarCount(Array("héllo wörld, 広告 👍".utf8)) == "héllo wörld, 広告 👍".unicodeScalars.count)
     }
 }

@@ -210,7 +210,7 @@ public final class Auditor: Sendable {
                 let kind = best?.kind ?? .undisclosed
                 verdicts[policy.id] = kind.rawValue
                 let severity = kind == .undisclosed ? relationshipSeverity : min(policy.severities[kind] ?? .error, relationshipSeverity)
-                let evidenceText = evidence.first.map { "“\(quote(text.string($0.span)))”" } ?? "declared in the input"
+                let evidenceText = evidence.first.map { "“\(Auditor.quote(text.string($0.span)))”" } ?? "declared in the input"
                 let message: String
                 let location: Range<Int>
                 let ruleID: String
@@ -218,7 +218,7 @@ public final class Auditor: Sendable {
                     let hit = labelHits[best.hit]
                     location = hit.span
                     ruleID = hit.rule.id
-                    let label = "“\(quote(text.string(hit.span)))”"
+                    let label = "“\(Auditor.quote(text.string(hit.span)))”"
                     switch kind {
                     case .hidden: message = "\(label) discloses the \(category.phrase) (\(evidenceText)) but \(best.reason) [\(policy.name)]"
                     case .wrongLanguage: message = "\(label) is in \(languageName(label: hit.rule)), not the audience's language: \(best.reason) to disclose the \(category.phrase) (\(evidenceText))"
@@ -252,7 +252,7 @@ public final class Auditor: Sendable {
                   let link = links.first(where: { $0.urlSpan == hit.span }), link.rel != nil, !link.isMarkedPaid else { continue }
             let position = span(hit.span)
             findings.append(Finding(ruleId: "html.link-rel", category: .affiliate, kind: .unmarkedLink, severity: .note,
-                                    message: "Affiliate link “\(quote(text.string(hit.span)))” has no rel=\"sponsored\" (or nofollow), so search engines are not told it is paid",
+                                    message: "Affiliate link “\(Auditor.quote(text.string(hit.span)))” has no rel=\"sponsored\" (or nofollow), so search engines are not told it is paid",
                                     evidence: text.string(hit.span), line: position.line, column: position.column, byteOffset: position.byteOffset, length: position.length,
                                     jurisdiction: nil, suggestion: "rel=\"sponsored\"",
                                     help: "https://developers.google.com/search/docs/crawling-indexing/qualify-outbound-links"))
@@ -401,11 +401,44 @@ public final class Auditor: Sendable {
         return description
     }
 
-    private func quote(_ text: String) -> String {
+    static func quote(_ text: String) -> String {
         // Most quotes are short and on one line, and are kept as they are.
         if text.utf8.count <= 60, !Auditor.mayBreakLines(text) { return text }
-        let flat = text.split(whereSeparator: \.isNewline).joined(separator: " ")
-        return flat.unicodeScalars.count <= 60 ? flat : String(String.UnicodeScalarView(flat.unicodeScalars.prefix(59))) + "…"
+        // Its lines joined by spaces, empty ones dropped, read as UTF-8: a line
+        // break (what `Character.isNewline` sees) is always a scalar of its own.
+        let bytes = Array(text.utf8)
+        var flat: [UInt8] = []
+        flat.reserveCapacity(bytes.count)
+        var index = 0, lineStart = 0
+        func endLine(at end: Int) {
+            guard end > lineStart else { return }
+            if !flat.isEmpty { flat.append(0x20) }
+            flat += bytes[lineStart..<end]
+        }
+        while index < bytes.count {
+            let byte = bytes[index]
+            let breakLength = byte >= 0x0A && byte <= 0x0D ? 1
+                : byte == 0xC2 && index + 1 < bytes.count && bytes[index + 1] == 0x85 ? 2
+                : byte == 0xE2 && index + 2 < bytes.count && bytes[index + 1] == 0x80 && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9) ? 3
+                : 0
+            guard breakLength > 0 else {
+                index += 1
+                continue
+            }
+            endLine(at: index)
+            index += breakLength
+            lineStart = index
+        }
+        endLine(at: bytes.count)
+        // At most 60 scalars: else the first 59 and an ellipsis.
+        var scalars = 0
+        for (offset, byte) in flat.enumerated() where byte & 0xC0 != 0x80 {
+            if scalars == 59, flat[offset...].count(where: { $0 & 0xC0 != 0x80 }) > 1 {
+                return String(decoding: flat[..<offset], as: UTF8.self) + "…"
+            }
+            scalars += 1
+        }
+        return String(decoding: flat, as: UTF8.self)
     }
 
     /// Whether the text may hold a line break as `Character.isNewline` sees it:

@@ -109,7 +109,25 @@ public struct SourceText: Sendable {
     /// Counts the bytes that are not UTF-8 continuation bytes: exact for valid
     /// text, and never more than the bytes for invalid text.
     static func scalarCount<C: Collection>(_ bytes: C) -> Int where C.Element == UInt8 {
-        bytes.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
+        bytes.withContiguousStorageIfAvailable(scalarCount) ?? bytes.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
+    }
+
+    /// Eight bytes at a time: a continuation byte (10xxxxxx) has its top bit
+    /// set and the next one clear, and every other byte starts a scalar.
+    static func scalarCount(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        guard let base = bytes.baseAddress else { return 0 }
+        let high: UInt64 = 0x8080_8080_8080_8080
+        var continuations = 0, index = 0
+        while index + 8 <= bytes.count {
+            let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+            continuations += (word & ~(word << 1) & high).nonzeroBitCount
+            index += 8
+        }
+        while index < bytes.count {
+            if bytes[index] & 0xC0 == 0x80 { continuations += 1 }
+            index += 1
+        }
+        return bytes.count - continuations
     }
 }
 
