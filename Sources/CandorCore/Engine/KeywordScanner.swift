@@ -83,7 +83,7 @@ struct KeywordScanner: Sendable {
         self.unconditional = unconditional
         self.keywords = keywords
         self.owners = owners
-        longest = keywords.map(\.bytes.count).max() ?? 0
+        longest = keywords.map { $0.bytes.count }.max() ?? 0
 
         var byteClass = [UInt8](repeating: 0, count: 256)
         var classCount = 1
@@ -107,7 +107,7 @@ struct KeywordScanner: Sendable {
                 if table[slot] < 0 {
                     table[slot] = Int32(ends.count)
                     ends.append([])
-                    table += Array(repeating: -1, count: classCount)
+                    table.append(contentsOf: repeatElement(-1, count: classCount))
                 }
                 state = Int(table[slot])
             }
@@ -120,25 +120,29 @@ struct KeywordScanner: Sendable {
             if child < 0 { table[byteClass] = 0 } else { queue.append(Int(child)) }
         }
         var head = 0
-        while head < queue.count {
-            let state = queue[head]
-            head += 1
-            ends[state] += ends[failure[state]]
-            for byteClass in 0..<classCount {
-                let slot = state * classCount + byteClass
-                let child = table[slot]
-                let fallback = table[failure[state] * classCount + byteClass]
-                if child < 0 {
-                    table[slot] = fallback
-                } else {
-                    failure[Int(child)] = Int(fallback)
-                    queue.append(Int(child))
+        // Every start-up walks the whole table here, so through its buffer.
+        table.withUnsafeMutableBufferPointer { table in
+            while head < queue.count {
+                let state = queue[head]
+                head += 1
+                if !ends[failure[state]].isEmpty { ends[state] += ends[failure[state]] }
+                let row = state * classCount, fallbackRow = failure[state] * classCount
+                for byteClass in 0..<classCount {
+                    let child = table[row + byteClass]
+                    let fallback = table[fallbackRow + byteClass]
+                    if child < 0 {
+                        table[row + byteClass] = fallback
+                    } else {
+                        failure[Int(child)] = Int(fallback)
+                        queue.append(Int(child))
+                    }
                 }
             }
         }
+        let endsHere = ends.map { !$0.isEmpty }
         transitions = table.map { next in
             let row = next * Int32(classCount)
-            return ends[Int(next)].isEmpty ? row : ~row
+            return endsHere[Int(next)] ? ~row : row
         }
         var outputStart: [Int32] = [0]
         for end in ends { outputStart.append(outputStart.last! + Int32(end.count)) }
