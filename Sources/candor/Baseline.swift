@@ -47,7 +47,7 @@ struct Baseline: ParsableCommand {
         let recorder = BaselineRecorder(directory: folder)
         request.findings.recorder = recorder
         // The findings go into the file, not to stdout; problems still go to stderr.
-        let code = runAudit(request, rules: rules, stdout: { _ in }, stderr: writeErr)
+        let code = runAudit(request, rules: rules, stdout: { _ in }, stdoutBytes: { _ in }, stderr: writeErr)
         if code == CandorCore.ExitCode.failure { throw ExitCode(code) }
         let file = BaselineFile(ruleSetVersion: rules.version, findings: recorder.findings)
         if path == "-" {
