@@ -416,11 +416,7 @@ public final class Auditor: Sendable {
             flat += bytes[lineStart..<end]
         }
         while index < bytes.count {
-            let byte = bytes[index]
-            let breakLength = byte >= 0x0A && byte <= 0x0D ? 1
-                : byte == 0xC2 && index + 1 < bytes.count && bytes[index + 1] == 0x85 ? 2
-                : byte == 0xE2 && index + 2 < bytes.count && bytes[index + 1] == 0x80 && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9) ? 3
-                : 0
+            let breakLength = Auditor.lineBreakLength(bytes, at: index)
             guard breakLength > 0 else {
                 index += 1
                 continue
@@ -444,13 +440,18 @@ public final class Auditor: Sendable {
     /// Whether the text may hold a line break as `Character.isNewline` sees it:
     /// LF, VT, FF, CR, U+0085, U+2028 or U+2029.
     static func mayBreakLines(_ text: String) -> Bool {
-        var previous: (UInt8, UInt8) = (0, 0)
-        for byte in text.utf8 {
-            if byte >= 0x0A && byte <= 0x0D { return true }
-            if previous.1 == 0xC2 && byte == 0x85 { return true }
-            if previous == (0xE2, 0x80) && (byte == 0xA8 || byte == 0xA9) { return true }
-            previous = (previous.1, byte)
-        }
-        return false
+        var text = text
+        return text.withUTF8 { bytes in bytes.indices.contains { lineBreakLength(bytes, at: $0) > 0 } }
+    }
+
+    /// The length in bytes of the line break starting at `index` (one of
+    /// those above), or 0.
+    private static func lineBreakLength<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes, at index: Int) -> Int
+    where Bytes.Index == Int {
+        let byte = bytes[index]
+        if byte >= 0x0A && byte <= 0x0D { return 1 }
+        if byte == 0xC2, index + 1 < bytes.endIndex, bytes[index + 1] == 0x85 { return 2 }
+        if byte == 0xE2, index + 2 < bytes.endIndex, bytes[index + 1] == 0x80, bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9 { return 3 }
+        return 0
     }
 }

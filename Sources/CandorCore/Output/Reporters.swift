@@ -119,7 +119,8 @@ final class JSONDocumentReporter: Reporter {
     }
 
     var render: AuditRunner.Render? { { ReportJSON.utf8($0) } }
-    var renderedSeparator: [UInt8] { Array(",\n".utf8) }
+    var renderedSeparator: [UInt8] { JSONDocumentReporter.separator }
+    private static let separator = Array(",\n".utf8)
 
     func report(rendered: [UInt8]) {
         // Streamed piece by piece so a large batch is never held whole.
